@@ -1,0 +1,76 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.organisation.roles import Role
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **fields):
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in. Lives in one schema: platform staff in public, people in their brand."""
+
+    email = models.EmailField(_("邮箱"), max_length=254, unique=True)  # stored lower-cased
+    full_name = models.CharField(_("姓名"), max_length=100)
+    phone = models.CharField(_("手机号"), max_length=32, blank=True)
+    employee_no = models.CharField(_("工号"), max_length=32, blank=True)
+    roles = ArrayField(
+        models.CharField(max_length=32, choices=Role.choices), verbose_name=_("角色"), default=list, blank=True
+    )
+    is_active = models.BooleanField(_("在职"), default=True)
+    is_staff = models.BooleanField(_("平台员工"), default=False,
+                                   help_text=_("仅用于公共站点的平台管理后台。"))
+    date_joined = models.DateTimeField(_("加入时间"), default=timezone.now)
+    deactivated_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+        ordering = ["full_name", "id"]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.email.strip().lower()
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name
+
+    @property
+    def role_labels(self) -> list[str]:
+        labels = dict(Role.choices)
+        return [labels[r] for r in self.roles if r in labels]
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles

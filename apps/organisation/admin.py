@@ -1,0 +1,127 @@
+"""The brand admin, on each brand's site: its own schema, for people holding admin_site.use."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import User
+from apps.organisation.forms import RolesField
+from apps.organisation.models import ApiKey, Membership, Team
+from apps.organisation.roles import Capability, Role, can
+from apps.organisation.selectors import is_last_admin
+
+
+class BrandAdminSite(admin.AdminSite):
+    site_header = _("私域平台 · 品牌后台")
+    site_title = _("品牌后台")
+
+    def has_permission(self, request):
+        return can(request.user, Capability.BRAND_ADMIN_SITE)
+
+    def admin_view(self, view, cacheable=False):
+        wrapped = super().admin_view(view, cacheable)
+
+        def guard(request, *args, **kwargs):
+            # Signed in without the role: a plain 403, not another login form.
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise PermissionDenied
+            return wrapped(request, *args, **kwargs)
+
+        return guard
+
+
+brand_admin = BrandAdminSite(name="brand_admin")
+
+
+class CapabilityModelAdmin(admin.ModelAdmin):
+    """Every brand-admin page asks roles.py, not Django's per-model permission table."""
+
+    def _allowed(self, request):
+        return can(request.user, Capability.ORG_MANAGE)
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # people are deactivated, teams deleted through the service's checks
+
+
+class PersonAdminForm(forms.ModelForm):
+    """Role and email edits; (de)activation happens on the people page, through its service."""
+
+    roles = RolesField(required=False)
+
+    class Meta:
+        model = User
+        fields = ["email", "full_name", "phone", "employee_no", "roles"]
+
+    def clean(self):
+        data = super().clean()
+        person = self.instance
+        if person.pk and Role.BRAND_ADMIN not in data.get("roles", []) and is_last_admin(person):
+            raise forms.ValidationError(_("品牌至少需要一位在职的品牌管理员。"))
+        return data
+
+
+class MembershipInline(admin.StackedInline):
+    model = Membership
+    extra = 0
+    max_num = 1
+    can_delete = True
+
+    def has_add_permission(self, request, obj=None):
+        return can(request.user, Capability.ORG_MANAGE)
+
+    has_change_permission = has_view_permission = has_delete_permission = (
+        lambda self, request, obj=None: can(request.user, Capability.ORG_MANAGE))
+
+
+@admin.register(User, site=brand_admin)
+class PersonAdmin(CapabilityModelAdmin):
+    form = PersonAdminForm
+    list_display = ["full_name", "email", "employee_no", "roles", "team_name", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["full_name", "email", "employee_no"]
+    inlines = [MembershipInline]
+    list_select_related = ["membership__team"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.set_unusable_password()  # invited: sets a password through the invite link
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("团队"))
+    def team_name(self, person):
+        membership = getattr(person, "membership", None)
+        return membership.team.name if membership else "—"
+
+
+@admin.register(Team, site=brand_admin)
+class TeamAdmin(CapabilityModelAdmin):
+    list_display = ["name", "kind", "parent", "leader"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    list_select_related = ["parent", "leader"]
+
+
+@admin.register(ApiKey, site=brand_admin)
+class ApiKeyAdmin(CapabilityModelAdmin):
+    list_display = ["name", "prefix", "roles", "created", "last_used_at", "revoked"]
+    readonly_fields = ["prefix", "created", "last_used_at", "revoked_at", "created_by", "name", "roles", "revoked"]
+    fields = readonly_fields
+
+    def _allowed(self, request):
+        return can(request.user, Capability.API_KEYS_MANAGE)
+
+    def has_add_permission(self, request):
+        return False  # created on the API keys page, where the secret is shown once

@@ -1,0 +1,129 @@
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.organisation import selectors, services
+from apps.organisation.models import Team
+from apps.organisation.roles import ROLE_CAPABILITIES, Capability, Role
+
+User = get_user_model()
+
+
+def _as_drf_error(error: DjangoValidationError) -> ValidationError:
+    return ValidationError(error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages})
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    parent = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), allow_null=True, required=False)
+    leader = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), allow_null=True,
+                                                required=False)
+
+    class Meta:
+        model = Team
+        fields = ["id", "name", "kind", "parent", "leader", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), allow_empty=True)
+    team = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.exclude(kind=Team.Kind.REGION), allow_null=True, required=False,
+        source="membership.team",
+    )
+    password = serializers.CharField(write_only=True, required=False, allow_blank=True,
+                                     style={"input_type": "password"},
+                                     help_text="Leave out to invite the person instead.")
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name", "phone", "employee_no", "roles", "team", "is_active",
+                  "date_joined", "deactivated_at", "password"]
+        read_only_fields = ["id", "is_active", "date_joined", "deactivated_at"]
+
+
+class ServiceErrorsMixin:
+    def call(self, service, **kwargs):
+        try:
+            return service(**kwargs)
+        except DjangoValidationError as error:
+            raise _as_drf_error(error) from None
+
+
+class PersonViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """People of the brand. People are deactivated, never deleted."""
+
+    serializer_class = PersonSerializer
+    read_capability = Capability.ORG_VIEW
+    write_capability = Capability.ORG_MANAGE
+
+    def get_queryset(self):
+        active = {"true": True, "false": False}.get(self.request.query_params.get("active", ""), None)
+        return selectors.people_list(search=self.request.query_params.get("q", ""), active=active)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        team = data.pop("membership", {}).get("team")
+        serializer.instance = self.call(services.person_create, team=team, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("password", None)
+        team = data.pop("membership")["team"] if "membership" in data else ...  # absent: unchanged
+        serializer.instance = self.call(services.person_update, person=serializer.instance, team=team, **data)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, pk=None):
+        self.call(services.person_deactivate, person=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def reactivate(self, request, pk=None):
+        self.call(services.person_reactivate, person=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TeamViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
+    """Stores, groups and regions; a team's parent is a region."""
+
+    serializer_class = TeamSerializer
+    read_capability = Capability.ORG_VIEW
+    write_capability = Capability.ORG_MANAGE
+    queryset = Team.objects.order_by("name")
+
+    def perform_create(self, serializer):
+        serializer.instance = self.call(services.team_create, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        team = serializer.instance
+        data = {"name": team.name, "kind": team.kind, "parent": team.parent, "leader": team.leader,
+                **serializer.validated_data}
+        serializer.instance = self.call(services.team_update, team=team, **data)
+
+    def perform_destroy(self, instance):
+        self.call(services.team_delete, team=instance)
+
+
+class RoleSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    capabilities = serializers.ListField(child=serializers.CharField())
+
+
+class RoleListView(APIView):
+    """The roles a person can hold and what each may do."""
+
+    read_capability = Capability.ORG_VIEW
+
+    @extend_schema(responses=RoleSerializer(many=True))
+    def get(self, request):
+        data = [{"code": code, "name": str(name), "capabilities": sorted(ROLE_CAPABILITIES[code])}
+                for code, name in Role.choices]
+        return Response(RoleSerializer(data, many=True).data)

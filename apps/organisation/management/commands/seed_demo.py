@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand
+from django_tenants.utils import schema_context
+
+from apps.organisation.demo import DEMO_PASSWORD, DEMO_SLUG, demo_logins, seed_demo_brand
+from apps.tenants.models import Brand
+from apps.tenants.selectors import brand_url
+
+
+class Command(BaseCommand):
+    help = "Create the demo brand with teams, people and roles (reproducible from --seed)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=20261125)
+        parser.add_argument("--reset", action="store_true", help="drop the demo brand first")
+
+    def handle(self, *args, seed, reset, **opts):
+        existing = Brand.objects.filter(slug=DEMO_SLUG).first()
+        if existing and reset:
+            existing.delete(force_drop=True)
+            existing = None
+        if existing:
+            self.stdout.write(f"Demo brand already exists at {brand_url(existing)} (use --reset to rebuild).")
+            brand = existing
+        else:
+            brand = seed_demo_brand(seed=seed)
+            self.stdout.write(self.style.SUCCESS(f"Seeded the demo brand at {brand_url(brand)}"))
+        with schema_context(brand.schema_name):
+            for label, email in demo_logins():
+                self.stdout.write(f"  {label:<10} {email}  /  {DEMO_PASSWORD}")

@@ -1,0 +1,72 @@
+"""Roles and what each may see and do: the one map every view, endpoint and admin page uses.
+
+A person holds any number of roles; what they may do is the union of their roles'
+capabilities. Views declare the capability they need (see permissions.py); nothing else
+decides access.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    BRAND_ADMIN = "brand_admin", _("品牌管理员")
+    OPS_MANAGER = "ops_manager", _("私域运营经理")
+    ACTIVITY_PLANNER = "activity_planner", _("活动策划")
+    COPYWRITER = "copywriter", _("文案策划")
+    PRODUCT_OPS = "product_ops", _("产品运营")
+    DESIGNER = "designer", _("平面设计")
+    SALES_REP = "sales_rep", _("导购")
+
+
+class Capability(models.TextChoices):
+    ORG_VIEW = "org.view", _("查看人员与团队")
+    ORG_MANAGE = "org.manage", _("管理人员、团队与角色")
+    API_KEYS_MANAGE = "api_keys.manage", _("管理 API 密钥")
+    BRAND_ADMIN_SITE = "admin_site.use", _("使用品牌管理后台")
+    HOME_ADMIN = "home.admin", _("管理员首页")
+    HOME_OPS = "home.ops", _("运营经理首页")
+    HOME_PLANNER = "home.planner", _("活动策划首页")
+    HOME_COPYWRITER = "home.copywriter", _("文案策划首页")
+    HOME_PRODUCT = "home.product", _("产品运营首页")
+    HOME_DESIGNER = "home.designer", _("平面设计首页")
+    HOME_REP = "home.rep", _("导购首页")
+
+
+C = Capability
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.BRAND_ADMIN: frozenset(Capability.values),
+    Role.OPS_MANAGER: frozenset({C.ORG_VIEW, C.HOME_OPS}),
+    Role.ACTIVITY_PLANNER: frozenset({C.HOME_PLANNER}),
+    Role.COPYWRITER: frozenset({C.HOME_COPYWRITER}),
+    Role.PRODUCT_OPS: frozenset({C.ORG_VIEW, C.HOME_PRODUCT}),
+    Role.DESIGNER: frozenset({C.HOME_DESIGNER}),
+    Role.SALES_REP: frozenset({C.HOME_REP}),
+}
+
+# The page each role lands on, in order of precedence for a person with several roles.
+ROLE_HOMES: list[tuple[str, str, str]] = [
+    (Role.BRAND_ADMIN, C.HOME_ADMIN, "dashboards:admin"),
+    (Role.OPS_MANAGER, C.HOME_OPS, "dashboards:ops"),
+    (Role.ACTIVITY_PLANNER, C.HOME_PLANNER, "dashboards:planner"),
+    (Role.COPYWRITER, C.HOME_COPYWRITER, "dashboards:copywriter"),
+    (Role.PRODUCT_OPS, C.HOME_PRODUCT, "dashboards:product"),
+    (Role.DESIGNER, C.HOME_DESIGNER, "dashboards:designer"),
+    (Role.SALES_REP, C.HOME_REP, "dashboards:rep"),
+]
+
+
+def capabilities_for(roles) -> frozenset[str]:
+    caps: set[str] = set()
+    for role in roles:
+        caps |= ROLE_CAPABILITIES.get(role, frozenset())
+    return frozenset(caps)
+
+
+def can(principal, capability: str) -> bool:
+    """Whether a user (or an API key, which also carries roles) may use a capability."""
+    if principal is None or not getattr(principal, "is_active", True):
+        return False
+    if getattr(principal, "is_authenticated", True) is False:
+        return False
+    return capability in capabilities_for(getattr(principal, "roles", ()))

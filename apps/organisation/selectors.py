@@ -1,0 +1,61 @@
+"""Reads on the organisation: querysets with what each screen needs loaded in one go."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+
+from apps.organisation.models import ApiKey, Team
+from apps.organisation.roles import Role
+
+User = get_user_model()
+
+
+def people_list(*, search: str = "", team_id: int | None = None, role: str = "",
+                active: bool | None = True) -> QuerySet:
+    people = User.objects.select_related("membership__team")
+    if active is not None:
+        people = people.filter(is_active=active)
+    if search:
+        people = people.filter(Q(full_name__icontains=search) | Q(email__icontains=search)
+                               | Q(employee_no__icontains=search) | Q(phone__icontains=search))
+    if team_id:
+        people = people.filter(Q(membership__team_id=team_id) | Q(membership__team__parent_id=team_id))
+    if role:
+        people = people.filter(roles__contains=[role])
+    return people.order_by("full_name", "id")
+
+
+def teams_tree() -> list[tuple[Team, int]]:
+    """Every team with its depth, parents before children, each with member counts."""
+    teams = list(
+        Team.objects.select_related("leader", "parent").annotate(
+            member_count=Count("memberships", filter=Q(memberships__person__is_active=True))
+        ).order_by("name")
+    )
+    children: dict[int | None, list[Team]] = {}
+    for team in teams:
+        children.setdefault(team.parent_id, []).append(team)
+    ordered: list[tuple[Team, int]] = []
+
+    def walk(parent_id, depth):
+        for team in children.get(parent_id, []):
+            ordered.append((team, depth))
+            walk(team.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def regions() -> QuerySet:
+    return Team.objects.filter(kind=Team.Kind.REGION).order_by("name")
+
+
+def api_keys_list() -> QuerySet:
+    return ApiKey.objects.select_related("created_by").order_by("revoked", "-created")
+
+
+def is_last_admin(person) -> bool:
+    """Whether removing this person's admin role would leave the brand without an active admin."""
+    if Role.BRAND_ADMIN not in person.roles or not person.is_active:
+        return False
+    others = User.objects.filter(is_active=True, roles__contains=[Role.BRAND_ADMIN]).exclude(pk=person.pk)
+    return not others.exists()

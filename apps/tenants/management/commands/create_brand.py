@@ -1,0 +1,32 @@
+import getpass
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.tenants.selectors import brand_url
+from apps.tenants.services import brand_create
+
+
+class Command(BaseCommand):
+    help = "Create a brand (schema, domain, first admin), as the signup form does."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug")
+        parser.add_argument("--name", required=True)
+        parser.add_argument("--admin-email", required=True)
+        parser.add_argument("--admin-name", required=True)
+        parser.add_argument("--admin-password", help="prompted for when left out")
+        parser.add_argument("--time-zone", default="Asia/Shanghai")
+        parser.add_argument("--currency", default="CNY")
+
+    def handle(self, *args, **opts):
+        password = opts["admin_password"] or getpass.getpass("Admin password: ")
+        try:
+            signup = brand_create(
+                name=opts["name"], slug=opts["slug"], admin_name=opts["admin_name"],
+                admin_email=opts["admin_email"], admin_password=password,
+                time_zone=opts["time_zone"], currency=opts["currency"],
+            )
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages)) from None
+        self.stdout.write(self.style.SUCCESS(f"Created {signup.brand} at {brand_url(signup.brand)}"))

@@ -1,0 +1,19 @@
+"""The public site: landing, pricing, signup, and the platform admin."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from apps.tenants import api as tenants_api
+from apps.tenants import views as tenants_views
+from apps.tenants.admin import platform_admin
+
+urlpatterns = [
+    path("", tenants_views.LandingView.as_view(), name="landing"),
+    path("pricing/", tenants_views.PricingView.as_view(), name="pricing"),
+    path("signup/", tenants_views.SignupView.as_view(), name="signup"),
+    path("admin/", platform_admin.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/signup/", tenants_api.SignupView.as_view(), name="api-signup"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
