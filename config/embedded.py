@@ -12,8 +12,10 @@ from __future__ import annotations
 import atexit
 import os
 import subprocess
+import tempfile
 import time
 import warnings
+import zlib
 from pathlib import Path
 
 DATA_DIR = Path(os.environ.get("SIYU_DATA_DIR", Path(__file__).resolve().parent.parent / ".data"))
@@ -36,7 +38,7 @@ def _redis_socket() -> Path:
     # A unix socket path must stay under ~100 bytes, so fall back to /tmp for deep checkouts.
     path = DATA_DIR / "redis" / "redis.sock"
     if len(str(path)) > 100:
-        path = Path("/tmp") / f"siyu-redis-{abs(hash(str(DATA_DIR))) % 10**8}.sock"
+        path = Path(tempfile.gettempdir()) / f"siyu-redis-{zlib.crc32(str(DATA_DIR).encode())}.sock"
     return path
 
 
@@ -64,14 +66,23 @@ def redis_url() -> str:
         _redis_process = subprocess.Popen(
             [
                 __redis_executable__,
-                "--port", "0",
-                "--unixsocket", str(socket_path),
-                "--unixsocketperm", "700",
-                "--dir", str(workdir),
-                "--dbfilename", "dump.rdb",
-                "--save", "60", "1",
-                "--loglevel", "warning",
-                "--logfile", str(workdir / "redis.log"),
+                "--port",
+                "0",
+                "--unixsocket",
+                str(socket_path),
+                "--unixsocketperm",
+                "700",
+                "--dir",
+                str(workdir),
+                "--dbfilename",
+                "dump.rdb",
+                "--save",
+                "60",
+                "1",
+                "--loglevel",
+                "warning",
+                "--logfile",
+                str(workdir / "redis.log"),
             ],
             stdin=subprocess.DEVNULL,
             start_new_session=True,  # Ctrl-C goes to the launcher, which stops us last

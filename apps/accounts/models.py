@@ -38,8 +38,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         models.CharField(max_length=32, choices=Role.choices), verbose_name=_("角色"), default=list, blank=True
     )
     is_active = models.BooleanField(_("在职"), default=True)
-    is_staff = models.BooleanField(_("平台员工"), default=False,
-                                   help_text=_("仅用于公共站点的平台管理后台。"))
+    is_staff = models.BooleanField(_("平台员工"), default=False, help_text=_("仅用于公共站点的平台管理后台。"))
     date_joined = models.DateTimeField(_("加入时间"), default=timezone.now)
     deactivated_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
 

@@ -30,6 +30,11 @@ class BrandAdminSite(admin.AdminSite):
 
         return guard
 
+    def login(self, request, extra_context=None):
+        if request.user.is_authenticated and not self.has_permission(request):
+            raise PermissionDenied
+        return super().login(request, extra_context)
+
 
 brand_admin = BrandAdminSite(name="brand_admin")
 
@@ -82,8 +87,9 @@ class MembershipInline(admin.StackedInline):
     def has_add_permission(self, request, obj=None):
         return can(request.user, Capability.ORG_MANAGE)
 
-    has_change_permission = has_view_permission = has_delete_permission = (
-        lambda self, request, obj=None: can(request.user, Capability.ORG_MANAGE))
+    has_change_permission = has_view_permission = has_delete_permission = lambda self, request, obj=None: can(
+        request.user, Capability.ORG_MANAGE
+    )
 
 
 @admin.register(User, site=brand_admin)

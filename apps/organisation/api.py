@@ -20,8 +20,9 @@ def _as_drf_error(error: DjangoValidationError) -> ValidationError:
 
 class TeamSerializer(serializers.ModelSerializer):
     parent = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), allow_null=True, required=False)
-    leader = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), allow_null=True,
-                                                required=False)
+    leader = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), allow_null=True, required=False
+    )
 
     class Meta:
         model = Team
@@ -32,17 +33,34 @@ class TeamSerializer(serializers.ModelSerializer):
 class PersonSerializer(serializers.ModelSerializer):
     roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices), allow_empty=True)
     team = serializers.PrimaryKeyRelatedField(
-        queryset=Team.objects.exclude(kind=Team.Kind.REGION), allow_null=True, required=False,
+        queryset=Team.objects.exclude(kind=Team.Kind.REGION),
+        allow_null=True,
+        required=False,
         source="membership.team",
     )
-    password = serializers.CharField(write_only=True, required=False, allow_blank=True,
-                                     style={"input_type": "password"},
-                                     help_text="Leave out to invite the person instead.")
+    password = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        style={"input_type": "password"},
+        help_text="Leave out to invite the person instead.",
+    )
 
     class Meta:
         model = User
-        fields = ["id", "email", "full_name", "phone", "employee_no", "roles", "team", "is_active",
-                  "date_joined", "deactivated_at", "password"]
+        fields = [
+            "id",
+            "email",
+            "full_name",
+            "phone",
+            "employee_no",
+            "roles",
+            "team",
+            "is_active",
+            "date_joined",
+            "deactivated_at",
+            "password",
+        ]
         read_only_fields = ["id", "is_active", "date_joined", "deactivated_at"]
 
 
@@ -54,8 +72,14 @@ class ServiceErrorsMixin:
             raise _as_drf_error(error) from None
 
 
-class PersonViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class PersonViewSet(
+    ServiceErrorsMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
     """People of the brand. People are deactivated, never deleted."""
 
     serializer_class = PersonSerializer
@@ -63,7 +87,7 @@ class PersonViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveMo
     write_capability = Capability.ORG_MANAGE
 
     def get_queryset(self):
-        active = {"true": True, "false": False}.get(self.request.query_params.get("active", ""), None)
+        active = {"true": True, "false": False}.get(self.request.query_params.get("active", ""))
         return selectors.people_list(search=self.request.query_params.get("q", ""), active=active)
 
     def perform_create(self, serializer):
@@ -103,8 +127,13 @@ class TeamViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         team = serializer.instance
-        data = {"name": team.name, "kind": team.kind, "parent": team.parent, "leader": team.leader,
-                **serializer.validated_data}
+        data = {
+            "name": team.name,
+            "kind": team.kind,
+            "parent": team.parent,
+            "leader": team.leader,
+            **serializer.validated_data,
+        }
         serializer.instance = self.call(services.team_update, team=team, **data)
 
     def perform_destroy(self, instance):
@@ -124,6 +153,8 @@ class RoleListView(APIView):
 
     @extend_schema(responses=RoleSerializer(many=True))
     def get(self, request):
-        data = [{"code": code, "name": str(name), "capabilities": sorted(ROLE_CAPABILITIES[code])}
-                for code, name in Role.choices]
+        data = [
+            {"code": code, "name": str(name), "capabilities": sorted(ROLE_CAPABILITIES[code])}
+            for code, name in Role.choices
+        ]
         return Response(RoleSerializer(data, many=True).data)

@@ -20,6 +20,9 @@ def navigation(request):
     labels = dict(Role.choices)
     homes = [(labels[role], reverse(url)) for role, cap, url in ROLE_HOMES if can(user, cap) and role in user.roles]
     sections = [(label, reverse(url)) for label, url, cap in _SECTIONS if can(user, cap)]
-    return {"nav_homes": homes, "nav_sections": sections,
-            "nav_admin_site": can(user, Capability.BRAND_ADMIN_SITE),
-            "nav_api_docs": can(user, Capability.ORG_VIEW)}
+    return {
+        "nav_homes": homes,
+        "nav_sections": sections,
+        "nav_admin_site": can(user, Capability.BRAND_ADMIN_SITE),
+        "nav_api_docs": can(user, Capability.ORG_VIEW),
+    }

@@ -21,7 +21,7 @@ User = get_user_model()
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEMO_SLUG = "demo"
 DEMO_NAME = "花漾美妆"
-DEMO_PASSWORD = "siyu-demo-2026"
+DEMO_PASSWORD = "siyu-demo-2026"  # noqa: S105 (printed for everyone to try)
 DEMO_DOMAIN = "demo.siyu.example"
 REPS_PER_STORE = 10
 STRUCTURE = {
@@ -29,8 +29,12 @@ STRUCTURE = {
     "华南大区": ["广州天河店", "深圳万象城店"],
 }
 OPS_PEOPLE = [
-    ("admin", Role.BRAND_ADMIN), ("ops", Role.OPS_MANAGER), ("planner", Role.ACTIVITY_PLANNER),
-    ("copy", Role.COPYWRITER), ("product", Role.PRODUCT_OPS), ("design", Role.DESIGNER),
+    ("admin", Role.BRAND_ADMIN),
+    ("ops", Role.OPS_MANAGER),
+    ("planner", Role.ACTIVITY_PLANNER),
+    ("copy", Role.COPYWRITER),
+    ("product", Role.PRODUCT_OPS),
+    ("design", Role.DESIGNER),
 ]
 
 
@@ -40,12 +44,22 @@ def seed_demo_brand(*, seed: int):
     fake = Faker("zh_CN")
     fake.seed_instance(seed)
     rng = random.Random(seed)
-    signup = brand_create(name=DEMO_NAME, slug=DEMO_SLUG, admin_name=fake.name(),
-                          admin_email=f"admin@{DEMO_DOMAIN}", admin_password=DEMO_PASSWORD)
+    signup = brand_create(
+        name=DEMO_NAME,
+        slug=DEMO_SLUG,
+        admin_name=fake.name(),
+        admin_email=f"admin@{DEMO_DOMAIN}",
+        admin_password=DEMO_PASSWORD,
+    )
     with schema_context(signup.brand.schema_name), transaction.atomic():
         for login, role in OPS_PEOPLE[1:]:
-            person_create(email=f"{login}@{DEMO_DOMAIN}", full_name=fake.name(), roles=[role],
-                          password=DEMO_PASSWORD, phone=fake.phone_number())
+            person_create(
+                email=f"{login}@{DEMO_DOMAIN}",
+                full_name=fake.name(),
+                roles=[role],
+                password=DEMO_PASSWORD,
+                phone=fake.phone_number(),
+            )
         password_hash = make_password(DEMO_PASSWORD)  # hashed once: 50 argon2 runs would take seconds
         number = 0
         for region_name, stores in STRUCTURE.items():
@@ -55,10 +69,17 @@ def seed_demo_brand(*, seed: int):
                 reps = []
                 for _ in range(REPS_PER_STORE):
                     number += 1
-                    reps.append(User(email=f"rep{number:02d}@{DEMO_DOMAIN}", full_name=fake.name(),
-                                     roles=[Role.SALES_REP], password=password_hash,
-                                     phone=fake.phone_number(), employee_no=f"DG{number:04d}",
-                                     date_joined=fake.date_time_between("-2y", "-30d", tzinfo=SHANGHAI)))
+                    reps.append(
+                        User(
+                            email=f"rep{number:02d}@{DEMO_DOMAIN}",
+                            full_name=fake.name(),
+                            roles=[Role.SALES_REP],
+                            password=password_hash,
+                            phone=fake.phone_number(),
+                            employee_no=f"DG{number:04d}",
+                            date_joined=fake.date_time_between("-2y", "-30d", tzinfo=SHANGHAI),
+                        )
+                    )
                 reps = User.objects.bulk_create(reps)
                 Membership.objects.bulk_create(Membership(person=rep, team=store) for rep in reps)
                 store.leader = rng.choice(reps)

@@ -22,13 +22,19 @@ class PersonForm(forms.Form):
     phone = forms.CharField(label=_("手机号"), max_length=32, required=False)
     employee_no = forms.CharField(label=_("工号"), max_length=32, required=False)
     roles = RolesField(help_text=_("可多选：一人可以身兼数职。"))
-    team = forms.ModelChoiceField(label=_("所属团队"), queryset=Team.objects.exclude(kind=Team.Kind.REGION),
-                                  required=False, empty_label=_("（不属于门店/小组）"))
+    team = forms.ModelChoiceField(
+        label=_("所属团队"),
+        queryset=Team.objects.exclude(kind=Team.Kind.REGION),
+        required=False,
+        empty_label=_("（不属于门店/小组）"),
+    )
 
 
 class PersonCreateForm(PersonForm):
     password = forms.CharField(
-        label=_("初始密码"), widget=forms.PasswordInput(render_value=False), required=False,
+        label=_("初始密码"),
+        widget=forms.PasswordInput(render_value=False),
+        required=False,
         help_text=_("留空则生成邀请链接，由本人设置密码。"),
     )
 
@@ -36,10 +42,13 @@ class PersonCreateForm(PersonForm):
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     kind = forms.ChoiceField(label=_("类型"), choices=Team.Kind.choices)
-    parent = forms.ModelChoiceField(label=_("上级大区"), queryset=Team.objects.filter(kind=Team.Kind.REGION),
-                                    required=False, empty_label=_("（直属品牌）"))
-    leader = forms.ModelChoiceField(label=_("负责人"), queryset=User.objects.filter(is_active=True),
-                                    required=False)
+    parent = forms.ModelChoiceField(
+        label=_("上级大区"),
+        queryset=Team.objects.filter(kind=Team.Kind.REGION),
+        required=False,
+        empty_label=_("（直属品牌）"),
+    )
+    leader = forms.ModelChoiceField(label=_("负责人"), queryset=User.objects.filter(is_active=True), required=False)
 
 
 class ApiKeyForm(forms.Form):

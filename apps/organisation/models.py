@@ -18,18 +18,26 @@ class Team(models.Model):
 
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.STORE)
-    parent = models.ForeignKey("self", verbose_name=_("上级"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children")
-    leader = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("负责人"), null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="led_teams")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("负责人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_teams",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("团队")
         verbose_name_plural = _("团队")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint("parent", "name", name="team_name_unique_in_parent",
-                                               nulls_distinct=False)]
+        constraints = [
+            models.UniqueConstraint("parent", "name", name="team_name_unique_in_parent", nulls_distinct=False)
+        ]
 
     def __str__(self):
         return self.name
@@ -66,10 +74,10 @@ class Membership(models.Model):
 class ApiKey(AbstractAPIKey):
     """An integration's key. Shown once at creation, stored as a SHA-512 hash."""
 
-    roles = ArrayField(models.CharField(max_length=32, choices=Role.choices), verbose_name=_("角色"),
-                       default=list)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    roles = ArrayField(models.CharField(max_length=32, choices=Role.choices), verbose_name=_("角色"), default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 

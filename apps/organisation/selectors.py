@@ -9,14 +9,19 @@ from apps.organisation.roles import Role
 User = get_user_model()
 
 
-def people_list(*, search: str = "", team_id: int | None = None, role: str = "",
-                active: bool | None = True) -> QuerySet:
+def people_list(
+    *, search: str = "", team_id: int | None = None, role: str = "", active: bool | None = True
+) -> QuerySet:
     people = User.objects.select_related("membership__team")
     if active is not None:
         people = people.filter(is_active=active)
     if search:
-        people = people.filter(Q(full_name__icontains=search) | Q(email__icontains=search)
-                               | Q(employee_no__icontains=search) | Q(phone__icontains=search))
+        people = people.filter(
+            Q(full_name__icontains=search)
+            | Q(email__icontains=search)
+            | Q(employee_no__icontains=search)
+            | Q(phone__icontains=search)
+        )
     if team_id:
         people = people.filter(Q(membership__team_id=team_id) | Q(membership__team__parent_id=team_id))
     if role:
@@ -27,9 +32,9 @@ def people_list(*, search: str = "", team_id: int | None = None, role: str = "",
 def teams_tree() -> list[tuple[Team, int]]:
     """Every team with its depth, parents before children, each with member counts."""
     teams = list(
-        Team.objects.select_related("leader", "parent").annotate(
-            member_count=Count("memberships", filter=Q(memberships__person__is_active=True))
-        ).order_by("name")
+        Team.objects.select_related("leader", "parent")
+        .annotate(member_count=Count("memberships", filter=Q(memberships__person__is_active=True)))
+        .order_by("name")
     )
     children: dict[int | None, list[Team]] = {}
     for team in teams:

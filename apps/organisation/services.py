@@ -55,8 +55,9 @@ def person_create(
 ):
     """Create a person in the current brand. Without a password they are invited instead."""
     email = _check_email_free(email)
-    person = User(email=email, full_name=full_name.strip(), roles=_clean_roles(roles), phone=phone,
-                  employee_no=employee_no)
+    person = User(
+        email=email, full_name=full_name.strip(), roles=_clean_roles(roles), phone=phone, employee_no=employee_no
+    )
     if password:
         password_validation.validate_password(password, person)
         person.set_password(password)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.encoding import force_bytes
+from django.utils.functional import cached_property
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, View
@@ -35,6 +36,7 @@ class ServiceFormView(CapabilityRequiredMixin, FormView):
 
 # --- people ----------------------------------------------------------------------------
 
+
 class PeopleListView(CapabilityRequiredMixin, ListView):
     required_capability = Capability.ORG_VIEW
     template_name = "organisation/people_list.html"
@@ -46,8 +48,10 @@ class PeopleListView(CapabilityRequiredMixin, ListView):
         active = {"": True, "inactive": False, "all": None}.get(params.get("status", ""), True)
         team_id = params.get("team")
         return selectors.people_list(
-            search=params.get("q", "").strip(), team_id=int(team_id) if team_id and team_id.isdigit() else None,
-            role=params.get("role", "") if params.get("role") in Role.values else "", active=active,
+            search=params.get("q", "").strip(),
+            team_id=int(team_id) if team_id and team_id.isdigit() else None,
+            role=params.get("role", "") if params.get("role") in Role.values else "",
+            active=active,
         )
 
     def get_context_data(self, **kwargs):
@@ -57,8 +61,10 @@ class PeopleListView(CapabilityRequiredMixin, ListView):
 
 
 def _invite_link(request, person) -> str:
-    path = reverse("accounts:set_password", args=[urlsafe_base64_encode(force_bytes(person.pk)),
-                                                  default_token_generator.make_token(person)])
+    path = reverse(
+        "accounts:set_password",
+        args=[urlsafe_base64_encode(force_bytes(person.pk)), default_token_generator.make_token(person)],
+    )
     return request.build_absolute_uri(path)
 
 
@@ -72,8 +78,11 @@ class PersonCreateView(ServiceFormView):
         if form.cleaned_data["password"]:
             messages.success(self.request, _("已创建 %(name)s。") % {"name": person.full_name})
         else:
-            messages.success(self.request, _("已邀请 %(name)s。请把这个链接发给本人设置密码（3 天内有效）：%(link)s")
-                             % {"name": person.full_name, "link": _invite_link(self.request, person)})
+            messages.success(
+                self.request,
+                _("已邀请 %(name)s。请把这个链接发给本人设置密码（3 天内有效）：%(link)s")
+                % {"name": person.full_name, "link": _invite_link(self.request, person)},
+            )
         return redirect("organisation:people")
 
 
@@ -82,15 +91,21 @@ class PersonUpdateView(ServiceFormView):
     template_name = "organisation/person_form.html"
     form_class = PersonForm
 
-    def dispatch(self, request, *args, **kwargs):
-        self.person = get_object_or_404(User.objects.select_related("membership__team"), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def person(self):  # loaded after the permission check, so ids can't be probed
+        return get_object_or_404(User.objects.select_related("membership__team"), pk=self.kwargs["pk"])
 
     def get_initial(self):
         p = self.person
         membership = getattr(p, "membership", None)
-        return {"full_name": p.full_name, "email": p.email, "phone": p.phone, "employee_no": p.employee_no,
-                "roles": p.roles, "team": membership.team if membership else None}
+        return {
+            "full_name": p.full_name,
+            "email": p.email,
+            "phone": p.phone,
+            "employee_no": p.employee_no,
+            "roles": p.roles,
+            "team": membership.team if membership else None,
+        }
 
     def get_context_data(self, **kwargs):
         invite = None if self.person.has_usable_password() else _invite_link(self.request, self.person)
@@ -125,6 +140,7 @@ class PersonActivationView(CapabilityRequiredMixin, View):
 
 # --- teams -----------------------------------------------------------------------------
 
+
 class TeamListView(CapabilityRequiredMixin, TemplateView):
     required_capability = Capability.ORG_VIEW
     template_name = "organisation/team_list.html"
@@ -149,9 +165,9 @@ class TeamUpdateView(ServiceFormView):
     template_name = "organisation/team_form.html"
     form_class = TeamForm
 
-    def dispatch(self, request, *args, **kwargs):
-        self.team = get_object_or_404(Team, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def team(self):
+        return get_object_or_404(Team, pk=self.kwargs["pk"])
 
     def get_initial(self):
         t = self.team
@@ -181,6 +197,7 @@ class TeamDeleteView(CapabilityRequiredMixin, View):
 
 
 # --- API keys --------------------------------------------------------------------------
+
 
 class ApiKeyListView(ServiceFormView):
     required_capability = Capability.API_KEYS_MANAGE

@@ -32,8 +32,18 @@ class BrandAdmin(admin.ModelAdmin):
     list_filter = ["status", "plan", "kind"]
     search_fields = ["name", "slug"]
     readonly_fields = ["schema_name", "slug", "kind", "created_at"]
-    fields = ["name", "slug", "schema_name", "kind", "plan", "time_zone", "currency", "status",
-              "suspended_reason", "created_at"]
+    fields = [
+        "name",
+        "slug",
+        "schema_name",
+        "kind",
+        "plan",
+        "time_zone",
+        "currency",
+        "status",
+        "suspended_reason",
+        "created_at",
+    ]
     inlines = [DomainInline]
     actions = ["suspend", "reactivate"]
 

@@ -12,6 +12,8 @@ from apps.tenants.services import brand_create
 
 
 class SignupRequestSerializer(serializers.Serializer):
+    """Documents the request; SignupForm validates it, so the form and the API share one set of rules."""
+
     name = serializers.CharField(max_length=100)
     slug = serializers.CharField()
     time_zone = serializers.CharField(default="Asia/Shanghai")
@@ -20,20 +22,14 @@ class SignupRequestSerializer(serializers.Serializer):
     admin_email = serializers.EmailField()
     admin_password = serializers.CharField(write_only=True)
 
-    def validate(self, attrs):
-        # One set of rules for the form and the API.
-        form = SignupForm(data=attrs)
-        if not form.is_valid():
-            raise ValidationError({field: [str(m) for m in msgs] for field, msgs in form.errors.items()})
-        return form.cleaned_data
-
 
 class SignupResponseSerializer(serializers.Serializer):
     slug = serializers.CharField()
     schema_name = serializers.CharField()
     url = serializers.URLField()
-    login_url = serializers.URLField(help_text="Opens the brand's site logged in as its admin; "
-                                                "works once, within two minutes.")
+    login_url = serializers.URLField(
+        help_text="Opens the brand's site logged in as its admin; works once, within two minutes."
+    )
 
 
 class SignupView(APIView):
@@ -45,13 +41,18 @@ class SignupView(APIView):
 
     @extend_schema(request=SignupRequestSerializer, responses={201: SignupResponseSerializer})
     def post(self, request):
-        serializer = SignupRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        form = SignupForm(data={"time_zone": "Asia/Shanghai", "currency": "CNY", **request.data})
+        if not form.is_valid():
+            raise ValidationError({field: [str(m) for m in messages] for field, messages in form.errors.items()})
         try:
-            signup = brand_create(**serializer.validated_data)
+            signup = brand_create(**form.cleaned_data)
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages) from None
         brand = signup.brand
-        body = {"slug": brand.slug, "schema_name": brand.schema_name, "url": brand_url(brand),
-                "login_url": brand_url(brand, f"/accounts/handoff/?token={signup.handoff_token}")}
+        body = {
+            "slug": brand.slug,
+            "schema_name": brand.schema_name,
+            "url": brand_url(brand),
+            "login_url": brand_url(brand, f"/accounts/handoff/?token={signup.handoff_token}"),
+        }
         return Response(SignupResponseSerializer(body).data, status=status.HTTP_201_CREATED)

@@ -12,15 +12,17 @@ from apps.tenants.validators import SLUG_MAX_LENGTH, validate_slug
 class SignupForm(forms.Form):
     name = forms.CharField(label=_("品牌名称"), max_length=100)
     slug = forms.CharField(
-        label=_("子域名"), max_length=SLUG_MAX_LENGTH + 10,  # longer input gets our own clear message
+        label=_("子域名"),
+        max_length=SLUG_MAX_LENGTH + 10,  # longer input gets our own clear message
         help_text=_("品牌网址的前缀，如 acme → acme.localhost。小写字母、数字、连字符。"),
     )
     time_zone = forms.ChoiceField(label=_("时区"), choices=TIME_ZONE_CHOICES, initial="Asia/Shanghai")
     currency = forms.ChoiceField(label=_("货币"), choices=CURRENCY_CHOICES, initial="CNY")
     admin_name = forms.CharField(label=_("管理员姓名"), max_length=100)
     admin_email = forms.EmailField(label=_("管理员邮箱"))
-    admin_password = forms.CharField(label=_("密码"), widget=forms.PasswordInput,
-                                     help_text=_("至少 10 位，不能是常见密码或纯数字。"))
+    admin_password = forms.CharField(
+        label=_("密码"), widget=forms.PasswordInput, help_text=_("至少 10 位，不能是常见密码或纯数字。")
+    )
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"].strip().lower()

@@ -9,15 +9,20 @@ from apps.tenants.validators import validate_slug, validate_time_zone
 # Offered in forms; the model validates against the machine's tz database instead of freezing
 # the list into a migration.
 TIME_ZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones() if "/" in tz)
-CURRENCY_CHOICES = [("CNY", _("人民币 CNY")), ("HKD", _("港币 HKD")), ("USD", _("美元 USD")),
-                    ("TWD", _("新台币 TWD")), ("SGD", _("新加坡元 SGD")), ("EUR", _("欧元 EUR"))]
+CURRENCY_CHOICES = [
+    ("CNY", _("人民币 CNY")),
+    ("HKD", _("港币 HKD")),
+    ("USD", _("美元 USD")),
+    ("TWD", _("新台币 TWD")),
+    ("SGD", _("新加坡元 SGD")),
+    ("EUR", _("欧元 EUR")),
+]
 
 
 class Plan(models.Model):
     code = models.SlugField(_("代码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=64)
-    max_people = models.PositiveIntegerField(_("人数上限"), null=True, blank=True,
-                                             help_text=_("留空表示不限"))
+    max_people = models.PositiveIntegerField(_("人数上限"), null=True, blank=True, help_text=_("留空表示不限"))
     monthly_price = models.DecimalField(_("月费"), max_digits=10, decimal_places=2, default=0)
     is_default = models.BooleanField(_("注册默认套餐"), default=False)
 
@@ -43,11 +48,11 @@ class Brand(TenantMixin):
     name = models.CharField(_("品牌名称"), max_length=100)
     slug = models.CharField(_("子域名"), max_length=30, unique=True, validators=[validate_slug])
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.BRAND)
-    time_zone = models.CharField(_("时区"), max_length=64, default="Asia/Shanghai",
-                                 validators=[validate_time_zone])
+    time_zone = models.CharField(_("时区"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone])
     currency = models.CharField(_("货币"), max_length=3, choices=CURRENCY_CHOICES, default="CNY")
-    plan = models.ForeignKey(Plan, verbose_name=_("套餐"), on_delete=models.PROTECT,
-                             null=True, blank=True, related_name="brands")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("套餐"), on_delete=models.PROTECT, null=True, blank=True, related_name="brands"
+    )
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
     suspended_reason = models.CharField(_("停用原因"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

@@ -12,8 +12,8 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
-from apps.organisation.services import person_create
 from apps.organisation.roles import Role
+from apps.organisation.services import person_create
 from apps.tenants.models import Brand, Domain, Plan
 from apps.tenants.selectors import brand_domain_for, slug_is_taken
 from apps.tenants.validators import schema_name_for, validate_slug
@@ -40,7 +40,9 @@ def brand_template_ensure() -> None:
         if not schema_exists(settings.TENANT_BASE_SCHEMA):
             # No base schema exists yet, so this one is built by running the migrations.
             Brand(
-                schema_name=settings.TENANT_BASE_SCHEMA, slug="brand-template", name="brand template",
+                schema_name=settings.TENANT_BASE_SCHEMA,
+                slug="brand-template",
+                name="brand template",
                 kind=Brand.Kind.TEMPLATE,
             ).save(verbosity=0)
     finally:
@@ -71,7 +73,11 @@ def brand_create(
     connection.set_schema_to_public()
     with transaction.atomic():
         brand = Brand(
-            schema_name=schema_name_for(slug), slug=slug, name=name, time_zone=time_zone, currency=currency,
+            schema_name=schema_name_for(slug),
+            slug=slug,
+            name=name,
+            time_zone=time_zone,
+            currency=currency,
             plan=plan or Plan.objects.filter(is_default=True).first(),
         )
         brand.save(verbosity=0)

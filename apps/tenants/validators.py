@@ -7,19 +7,57 @@ from django.utils.translation import gettext_lazy as _
 SLUG_MAX_LENGTH = 30
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
 # Subdomains the platform uses or may use itself, and names that would confuse users.
-RESERVED_SLUGS = frozenset({
-    "www", "api", "admin", "public", "static", "media", "assets", "app", "apps", "mail", "email",
-    "smtp", "ftp", "help", "support", "status", "docs", "blog", "dev", "test", "staging", "demo-template",
-    "brand-template", "template", "root", "system", "siyu", "login", "signup", "account", "accounts",
-    "billing", "pricing", "cdn", "ws", "wss", "internal", "localhost", "pg", "postgres", "information-schema",
-})
+RESERVED_SLUGS = frozenset(
+    {
+        "www",
+        "api",
+        "admin",
+        "public",
+        "static",
+        "media",
+        "assets",
+        "app",
+        "apps",
+        "mail",
+        "email",
+        "smtp",
+        "ftp",
+        "help",
+        "support",
+        "status",
+        "docs",
+        "blog",
+        "dev",
+        "test",
+        "staging",
+        "demo-template",
+        "brand-template",
+        "template",
+        "root",
+        "system",
+        "siyu",
+        "login",
+        "signup",
+        "account",
+        "accounts",
+        "billing",
+        "pricing",
+        "cdn",
+        "ws",
+        "wss",
+        "internal",
+        "localhost",
+        "pg",
+        "postgres",
+        "information-schema",
+    }
+)
 
 
 def validate_slug(value: str) -> None:
     """A brand's subdomain: 2-30 chars, lowercase letters, digits and inner hyphens."""
     if len(value) > SLUG_MAX_LENGTH:
-        raise ValidationError(_("子域名最多 %(max)d 个字符。"), code="max_length",
-                              params={"max": SLUG_MAX_LENGTH})
+        raise ValidationError(_("子域名最多 %(max)d 个字符。"), code="max_length", params={"max": SLUG_MAX_LENGTH})
     if len(value) < 2 or not SLUG_PATTERN.match(value) or "--" in value:
         raise ValidationError(
             _("子域名只能包含小写字母、数字和中间的连字符，以字母开头，至少 2 个字符。"), code="invalid"

@@ -27,8 +27,12 @@ class SignupView(FormView):
         data = form.cleaned_data
         try:
             signup = brand_create(
-                name=data["name"], slug=data["slug"], time_zone=data["time_zone"], currency=data["currency"],
-                admin_name=data["admin_name"], admin_email=data["admin_email"],
+                name=data["name"],
+                slug=data["slug"],
+                time_zone=data["time_zone"],
+                currency=data["currency"],
+                admin_name=data["admin_name"],
+                admin_email=data["admin_email"],
                 admin_password=data["admin_password"],
             )
         except ValidationError as error:  # e.g. the slug was taken a moment ago

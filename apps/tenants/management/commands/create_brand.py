@@ -23,9 +23,13 @@ class Command(BaseCommand):
         password = opts["admin_password"] or getpass.getpass("Admin password: ")
         try:
             signup = brand_create(
-                name=opts["name"], slug=opts["slug"], admin_name=opts["admin_name"],
-                admin_email=opts["admin_email"], admin_password=password,
-                time_zone=opts["time_zone"], currency=opts["currency"],
+                name=opts["name"],
+                slug=opts["slug"],
+                admin_name=opts["admin_name"],
+                admin_email=opts["admin_email"],
+                admin_password=password,
+                time_zone=opts["time_zone"],
+                currency=opts["currency"],
             )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None

@@ -1,0 +1,101 @@
+"""Test brands are created once per session (cloning the template schema), then reused.
+
+Each test runs in a transaction that is rolled back, so brands stay as the session made them.
+Requests pick their brand by host name, exactly as in production.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.test import Client, override_settings
+from django_tenants.utils import schema_context
+
+from apps.organisation.roles import Role
+from apps.tenants.models import Brand
+
+PASSWORD = "Correct-Horse-42"  # passes the password validators
+
+
+@dataclass
+class BrandFixture:
+    brand: Brand
+    host: str
+    admin_id: int
+    ops_id: int
+    rep_id: int
+
+    def client(self, as_user: str | None = None, **extra) -> Client:
+        """A test client on this brand's site, optionally logged in as 'admin', 'ops' or 'rep'."""
+        client = Client(HTTP_HOST=self.host, **extra)
+        if as_user:
+            from apps.accounts.models import User
+
+            with schema_context(self.brand.schema_name):  # the session is bound to this brand
+                client.force_login(User.objects.get(pk=getattr(self, f"{as_user}_id")))
+        return client
+
+    def __enter__(self):
+        self._ctx = schema_context(self.brand.schema_name)
+        self._ctx.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._ctx.__exit__(*exc)
+
+
+def _brand(slug: str, name: str) -> BrandFixture:
+    from apps.accounts.models import User
+    from apps.organisation.services import person_create
+    from apps.tenants.services import brand_create
+
+    brand = Brand.objects.filter(slug=slug).first()
+    if brand is None:  # --reuse-db keeps them between runs
+        signup = brand_create(name=name, slug=slug, admin_name=f"{name} 管理员",
+                              admin_email=f"admin@{slug}.test", admin_password=PASSWORD)
+        brand = signup.brand
+        with schema_context(brand.schema_name):
+            person_create(email=f"ops@{slug}.test", full_name=f"{name} 运营经理", roles=[Role.OPS_MANAGER],
+                          password=PASSWORD)
+            person_create(email=f"rep@{slug}.test", full_name=f"{name} 导购", roles=[Role.SALES_REP],
+                          password=PASSWORD)
+    with schema_context(brand.schema_name):
+        ids = {u.email.split("@")[0]: u.pk for u in User.objects.all()}
+    return BrandFixture(brand=brand, host=f"{slug}.localhost", admin_id=ids["admin"], ops_id=ids["ops"],
+                        rep_id=ids["rep"])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    # Argon2 is right for production and slow on purpose; tests log in hundreds of times.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session")
+def test_brands(django_db_setup, django_db_blocker, _fast_password_hashing):
+    with django_db_blocker.unblock():
+        brands = {"alpha": _brand("alpha", "阿尔法"), "beta": _brand("beta", "贝塔")}
+        connection.set_schema_to_public()
+    return brands
+
+
+@pytest.fixture
+def alpha(test_brands, db):
+    return test_brands["alpha"]
+
+
+@pytest.fixture
+def beta(test_brands, db):
+    return test_brands["beta"]
+
+
+@pytest.fixture(autouse=True)
+def _back_to_public_schema():
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def public_client(db):
+    return Client(HTTP_HOST="localhost")
