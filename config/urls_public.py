@@ -14,6 +14,6 @@ urlpatterns = [
     path("admin/", platform_admin.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/signup/", tenants_api.SignupView.as_view(), name="api-signup"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", SpectacularAPIView.as_view(urlconf="config.urls_public"), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

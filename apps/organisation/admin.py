@@ -2,7 +2,10 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
@@ -31,9 +34,11 @@ class BrandAdminSite(admin.AdminSite):
         return guard
 
     def login(self, request, extra_context=None):
+        """One sign-in page per brand: the admin sends people to it."""
         if request.user.is_authenticated and not self.has_permission(request):
             raise PermissionDenied
-        return super().login(request, extra_context)
+        next_url = request.GET.get(REDIRECT_FIELD_NAME, reverse("brand_admin:index"))
+        return redirect_to_login(next_url, reverse("accounts:login"))
 
 
 brand_admin = BrandAdminSite(name="brand_admin")

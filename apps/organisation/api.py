@@ -99,7 +99,8 @@ class PersonViewSet(
         data = dict(serializer.validated_data)
         data.pop("password", None)
         team = data.pop("membership")["team"] if "membership" in data else ...  # absent: unchanged
-        serializer.instance = self.call(services.person_update, person=serializer.instance, team=team, **data)
+        person = self.call(services.person_update, person=serializer.instance, team=team, **data)
+        serializer.instance = self.get_queryset().get(pk=person.pk)  # fresh team, not the cached one
 
     @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["post"])

@@ -12,7 +12,8 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
     """`Authorization: Api-Key <prefix>.<secret>`; request.auth becomes the ApiKey."""
 
     def authenticate(self, request):
-        header = authentication.get_authorization_header(request).decode(errors="replace")
+        # Read as text: DRF's helper encodes to latin-1 and would fail on other characters.
+        header = request.META.get("HTTP_AUTHORIZATION", "")
         scheme, _sep, key = header.partition(" ")
         if scheme != KEYWORD:
             return None
