@@ -30,7 +30,7 @@ bench: $(INSTALLED)
 
 # Recompile translations after editing locale/*/LC_MESSAGES/django.po (needs GNU gettext).
 messages: $(INSTALLED)
-	$(PY) manage.py makemessages -l en -l zh_Hans --ignore=.venv --ignore=.data
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=.data
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:

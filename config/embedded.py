@@ -23,12 +23,22 @@ DATA_DIR = Path(os.environ.get("SIYU_DATA_DIR", Path(__file__).resolve().parent.
 _redis_process: subprocess.Popen | None = None
 
 
-def postgres_url() -> str:
+def _pgserver():
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (root shells, CI); /tmp is fine.
         warnings.simplefilter("ignore")
         import pgserver
+        import pgserver._commands
+    return pgserver
 
+
+def postgres_client(name: str) -> str:
+    """Path of a PostgreSQL client program (pg_dump, psql) shipped with the pgserver package."""
+    return str(_pgserver()._commands.POSTGRES_BIN_PATH / name)
+
+
+def postgres_url() -> str:
+    pgserver = _pgserver()
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(DATA_DIR / "postgres", cleanup_mode="stop")
     return server.get_uri()

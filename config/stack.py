@@ -2,6 +2,7 @@
 
     python -m config.stack run    migrate, seed the demo brand, serve web + worker + beat
     python -m config.stack test   run the test suite (extra arguments go to pytest)
+    python -m config.stack bench  run the benchmarks in bench/ and update BENCHMARKS.md
 
 With DATABASE_URL / REDIS_URL set, those servers are used and nothing is started. Otherwise an
 embedded PostgreSQL and Redis start under .data/ and stop when this process ends (Ctrl-C).
@@ -69,12 +70,18 @@ def test(args: list[str]) -> int:
     return subprocess.call([PYTHON, "-m", "pytest", *args])
 
 
+def bench() -> int:
+    _ensure_services()
+    return subprocess.call([PYTHON, "-m", "bench.brand_creation"])
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) < 2 or argv[1] not in {"run", "test"}:
+    commands = {"run": run, "test": lambda: test(argv[2:]), "bench": bench}
+    if len(argv) < 2 or argv[1] not in commands:
         print(__doc__)
         return 2
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    return run() if argv[1] == "run" else test(argv[2:])
+    return commands[argv[1]]()
 
 
 if __name__ == "__main__":

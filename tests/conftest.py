@@ -72,8 +72,18 @@ def _fast_password_hashing():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _brand_template(django_db_setup, django_db_blocker):
+    """Build the template schema once, outside any test transaction; signups clone it."""
+    from apps.tenants.services import brand_template_ensure
+
+    with django_db_blocker.unblock():
+        brand_template_ensure()
+        connection.set_schema_to_public()
+
+
 @pytest.fixture(scope="session")
-def test_brands(django_db_setup, django_db_blocker, _fast_password_hashing):
+def test_brands(django_db_setup, django_db_blocker, _fast_password_hashing, _brand_template):
     with django_db_blocker.unblock():
         brands = {"alpha": _brand("alpha", "阿尔法"), "beta": _brand("beta", "贝塔")}
         connection.set_schema_to_public()

@@ -58,6 +58,8 @@ class Brand(TenantMixin):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     auto_drop_schema = True  # deleting a brand deletes its people and data
+    # Schemas are created by tenants.services (cloning the template in constant time), not on save.
+    auto_create_schema = False
 
     class Meta:
         verbose_name = _("品牌")

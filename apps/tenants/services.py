@@ -15,6 +15,7 @@ from django_tenants.utils import schema_context, schema_exists
 from apps.organisation.roles import Role
 from apps.organisation.services import person_create
 from apps.tenants.models import Brand, Domain, Plan
+from apps.tenants.schema_clone import schema_clone
 from apps.tenants.selectors import brand_domain_for, slug_is_taken
 from apps.tenants.validators import schema_name_for, validate_slug
 
@@ -39,12 +40,15 @@ def brand_template_ensure() -> None:
     try:
         if not schema_exists(settings.TENANT_BASE_SCHEMA):
             # No base schema exists yet, so this one is built by running the migrations.
-            Brand(
-                schema_name=settings.TENANT_BASE_SCHEMA,
-                slug="brand-template",
-                name="brand template",
+            template = Brand.objects.create(
+                schema_name=settings.TENANT_BASE_SCHEMA, slug="brand-template", name="brand template",
                 kind=Brand.Kind.TEMPLATE,
-            ).save(verbosity=0)
+            )
+            try:
+                template.create_schema(check_if_exists=True, verbosity=0)
+            except Exception:
+                template.delete(force_drop=True)  # never leave a half-built template behind
+                raise
     finally:
         connection.set_schema_to_public()
         with connection.cursor() as cursor:
@@ -80,7 +84,8 @@ def brand_create(
             currency=currency,
             plan=plan or Plan.objects.filter(is_default=True).first(),
         )
-        brand.save(verbosity=0)
+        brand.save()
+        schema_clone(template=settings.TENANT_BASE_SCHEMA, new_schema=brand.schema_name)
         Domain.objects.create(domain=brand_domain_for(slug), tenant=brand, is_primary=True)
         with schema_context(brand.schema_name):
             admin = person_create(
