@@ -72,9 +72,10 @@ def _fast_password_hashing():
         yield
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _brand_template(django_db_setup, django_db_blocker):
-    """Build the template schema once, outside any test transaction; signups clone it."""
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """After pytest-django sets up the test database, build the template schema once, outside any
+    test transaction: every brand a test creates is cloned from it."""
     from apps.tenants.services import brand_template_ensure
 
     with django_db_blocker.unblock():
@@ -83,7 +84,7 @@ def _brand_template(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="session")
-def test_brands(django_db_setup, django_db_blocker, _fast_password_hashing, _brand_template):
+def test_brands(django_db_setup, django_db_blocker, _fast_password_hashing):
     with django_db_blocker.unblock():
         brands = {"alpha": _brand("alpha", "阿尔法"), "beta": _brand("beta", "贝塔")}
         connection.set_schema_to_public()

@@ -20,7 +20,10 @@ def navigation(request):
     labels = dict(Role.choices)
     homes = [(labels[role], reverse(url)) for role, cap, url in ROLE_HOMES if can(user, cap) and role in user.roles]
     sections = [(label, reverse(url)) for label, url, cap in _SECTIONS if can(user, cap)]
+    # caps.org_manage etc.: templates show an action only to those who may use it.
+    caps = {capability.name.lower(): can(user, capability) for capability in Capability}
     return {
+        "caps": caps,
         "nav_homes": homes,
         "nav_sections": sections,
         "nav_admin_site": can(user, Capability.BRAND_ADMIN_SITE),

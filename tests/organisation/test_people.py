@@ -109,3 +109,13 @@ def test_people_list_filters_and_loads_in_constant_queries(alpha, django_assert_
     assert response.context["paginator"].count == 30
     assert admin.get("/people/?q=导购07").context["paginator"].count == 1
     assert admin.get("/people/?role=ops_manager").context["paginator"].count == 1
+
+
+def test_read_only_roles_see_people_without_the_actions_they_cannot_take(alpha):
+    page = alpha.client("ops").get("/people/").content.decode()
+    assert "rep@alpha.test" in page
+    assert "/people/new/" not in page and "/deactivate/" not in page
+    admin_page = alpha.client("admin").get("/people/").content.decode()
+    assert "/people/new/" in admin_page
+    assert f"/people/{alpha.rep_id}/deactivate/" in admin_page
+    assert f"/people/{alpha.admin_id}/deactivate/" not in admin_page  # not oneself

@@ -1,0 +1,88 @@
+"""Browser tests drive the real product: gunicorn on a free port, over a fresh database.
+
+They need Debian's chromium (`apt-get install chromium`); without it they are skipped.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+from urllib.request import urlopen
+
+import psycopg
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = ROOT / "test-artifacts"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _fresh_database(url: str, name: str) -> str:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+@pytest.fixture(scope="session")
+def product():
+    """Base URL pieces of a running product with the demo brand seeded."""
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed")
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": _fresh_database(os.environ["DATABASE_URL"], "siyu_e2e"),
+           "SITE_PORT": str(port), "PASSWORD_HASHERS": "django.contrib.auth.hashers.MD5PasswordHasher"}
+    manage = [sys.executable, "manage.py"]
+    for args in (["migrate_schemas", "--noinput", "-v", "0"], ["seed_demo"]):
+        subprocess.run(manage + args, cwd=ROOT, env=env, check=True, capture_output=True)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}",
+         "--workers", "1", "--threads", "4"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urlopen(f"http://localhost:{port}/", timeout=1)
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                server.kill()
+                raise
+            time.sleep(0.2)
+    yield {"port": port, "public": f"http://localhost:{port}", "demo": f"http://demo.localhost:{port}"}
+    server.terminate()
+    server.wait(10)
+
+
+@pytest.fixture(scope="session")
+def browser(product):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def shoot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
