@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib.auth import logout
 from django.db import connection
+from django.utils import translation
 
 SESSION_SCHEMA_KEY = "_brand_schema"
 
@@ -18,3 +20,25 @@ class BrandSessionGuardMiddleware:
         if request.user.is_authenticated and request.session.get(SESSION_SCHEMA_KEY) != connection.schema_name:
             logout(request)
         return self.get_response(request)
+
+
+class ChosenLanguageMiddleware:
+    """Chinese unless the person picked another language with the switch (its cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language instead, showing
+    English to a Chinese team whose computers happen to be set to English.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = dict(settings.LANGUAGES)
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        response.headers.setdefault("Vary", "Cookie")
+        return response

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.organisation.roles import Role
+from apps.organisation.roles import Role, role_labels
 
 
 class UserManager(BaseUserManager):
@@ -68,8 +68,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def role_labels(self) -> list[str]:
-        labels = dict(Role.choices)
-        return [labels[r] for r in self.roles if r in labels]
+        return role_labels(self.roles)
 
     def has_role(self, role: str) -> bool:
         return role in self.roles

@@ -47,6 +47,10 @@ brand_admin = BrandAdminSite(name="brand_admin")
 class CapabilityModelAdmin(admin.ModelAdmin):
     """Every brand-admin page asks roles.py, not Django's per-model permission table."""
 
+    @admin.display(description=_("角色"))
+    def role_names(self, obj):
+        return "、".join(obj.role_labels) or "—"
+
     def _allowed(self, request):
         return can(request.user, Capability.ORG_MANAGE)
 
@@ -100,16 +104,14 @@ class MembershipInline(admin.StackedInline):
 @admin.register(User, site=brand_admin)
 class PersonAdmin(CapabilityModelAdmin):
     form = PersonAdminForm
-    list_display = ["full_name", "email", "employee_no", "roles", "team_name", "is_active"]
+    list_display = ["full_name", "email", "employee_no", "role_names", "team_name", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["full_name", "email", "employee_no"]
     inlines = [MembershipInline]
     list_select_related = ["membership__team"]
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.set_unusable_password()  # invited: sets a password through the invite link
-        super().save_model(request, obj, form, change)
+    def has_add_permission(self, request):
+        return False  # people are invited on the People page, which hands out the invite link
 
     @admin.display(description=_("团队"))
     def team_name(self, person):
@@ -127,7 +129,7 @@ class TeamAdmin(CapabilityModelAdmin):
 
 @admin.register(ApiKey, site=brand_admin)
 class ApiKeyAdmin(CapabilityModelAdmin):
-    list_display = ["name", "prefix", "roles", "created", "last_used_at", "revoked"]
+    list_display = ["name", "prefix", "role_names", "created", "last_used_at", "revoked"]
     readonly_fields = ["prefix", "created", "last_used_at", "revoked_at", "created_by", "name", "roles", "revoked"]
     fields = readonly_fields
 

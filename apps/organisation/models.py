@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
 
-from apps.organisation.roles import Role
+from apps.organisation.roles import Role, role_labels
 
 
 class Team(models.Model):
@@ -84,6 +84,10 @@ class ApiKey(AbstractAPIKey):
     class Meta(AbstractAPIKey.Meta):
         verbose_name = _("API 密钥")
         verbose_name_plural = _("API 密钥")
+
+    @property
+    def role_labels(self) -> list[str]:
+        return role_labels(self.roles)
 
     # An API key acts like a person holding its roles (see roles.can).
     is_active = property(lambda self: not self.revoked and not self.has_expired)

@@ -56,6 +56,11 @@ ROLE_HOMES: list[tuple[str, str, str]] = [
 ]
 
 
+def role_labels(roles) -> list[str]:
+    labels = dict(Role.choices)
+    return [str(labels[role]) for role in roles if role in labels]
+
+
 def capabilities_for(roles) -> frozenset[str]:
     caps: set[str] = set()
     for role in roles:

@@ -49,3 +49,10 @@ def test_pages_speak_chinese_by_default_and_english_when_chosen(alpha):
     client.post("/i18n/setlang/", {"language": "en", "next": "/people/"})
     english = client.get("/people/").content.decode()
     assert "People" in english and 'lang="en"' in english
+
+
+def test_an_english_browser_still_gets_chinese_until_english_is_chosen(alpha):
+    client = alpha.client("admin", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="zh-hans"' in client.get("/people/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/people/"})
+    assert 'lang="en"' in client.get("/people/").content.decode()
