@@ -13,22 +13,13 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-import psycopg
+from config.databases import fresh_database
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = int(os.environ.get("BENCH_SAMPLES", "15"))
 BACKGROUND_BRANDS = int(os.environ.get("BENCH_BRANDS", "200"))
-
-
-def _bench_database_url() -> str:
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    bench_url = urlunsplit(parts._replace(path="/siyu_bench"))
-    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS siyu_bench WITH (FORCE)")
-        conn.execute("CREATE DATABASE siyu_bench")
-    return bench_url
 
 
 def _create(slug: str) -> float:
@@ -51,7 +42,7 @@ def _summary(label: str, timings: list[float]) -> str:
 
 
 def main() -> None:
-    os.environ["DATABASE_URL"] = _bench_database_url()
+    os.environ["DATABASE_URL"] = fresh_database("siyu_bench")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))
     import django

@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 from config import embedded
+from config.databases import ensure_database
 
 PYTHON = sys.executable
 MANAGE = [PYTHON, "manage.py"]
@@ -34,6 +35,7 @@ def run() -> int:
     from honcho.manager import Manager
 
     _ensure_services()
+    ensure_database()
     port = os.environ.setdefault("SITE_PORT", "8000")
     host = os.environ.get("HOST", "127.0.0.1")
     _manage("migrate_schemas", "--noinput", "-v", "0")

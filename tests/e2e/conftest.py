@@ -10,11 +10,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 from urllib.request import urlopen
 
-import psycopg
 import pytest
+
+from config.databases import fresh_database
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -29,20 +29,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _fresh_database(url: str, name: str) -> str:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {name}")
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
 @pytest.fixture(scope="session")
 def product():
     """Base URL pieces of a running product with the demo brand seeded."""
     if CHROMIUM is None:
         pytest.skip("Debian's chromium is not installed")
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": _fresh_database(os.environ["DATABASE_URL"], "siyu_e2e"),
+    env = {**os.environ, "DATABASE_URL": fresh_database("siyu_e2e"),
            "SITE_PORT": str(port), "PASSWORD_HASHERS": "django.contrib.auth.hashers.MD5PasswordHasher"}
     manage = [sys.executable, "manage.py"]
     for args in (["migrate_schemas", "--noinput", "-v", "0"], ["seed_demo"]):
