@@ -34,6 +34,27 @@ class ServiceFormView(CapabilityRequiredMixin, FormView):
         return response
 
 
+class ServiceActionView(CapabilityRequiredMixin, View):
+    """POST only: run one service on one object, say how it went, go back to the list."""
+
+    http_method_names = ["post"]
+    success_url = ""
+
+    def get_object(self):
+        raise NotImplementedError
+
+    def perform(self, obj) -> str:
+        """Call the service; return the success message."""
+        raise NotImplementedError
+
+    def post(self, request, **kwargs):
+        try:
+            messages.success(request, self.perform(self.get_object()))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect(self.success_url)
+
+
 # --- people ----------------------------------------------------------------------------
 
 
@@ -117,25 +138,22 @@ class PersonUpdateView(ServiceFormView):
         return redirect("organisation:people")
 
 
-class PersonActivationView(CapabilityRequiredMixin, View):
-    """POST only: deactivate or reactivate a person (never delete)."""
+class PersonActivationView(ServiceActionView):
+    """Deactivate or reactivate a person (never delete)."""
 
     required_capability = Capability.ORG_MANAGE
-    http_method_names = ["post"]
+    success_url = "organisation:people"
     activate = False
 
-    def post(self, request, pk):
-        person = get_object_or_404(User, pk=pk)
-        try:
-            if self.activate:
-                services.person_reactivate(person=person)
-                messages.success(request, _("%(name)s 已恢复在职。") % {"name": person.full_name})
-            else:
-                services.person_deactivate(person=person, actor=request.user)
-                messages.success(request, _("%(name)s 已停用，历史数据保留。") % {"name": person.full_name})
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return redirect("organisation:people")
+    def get_object(self):
+        return get_object_or_404(User, pk=self.kwargs["pk"])
+
+    def perform(self, person):
+        if self.activate:
+            services.person_reactivate(person=person)
+            return _("%(name)s 已恢复在职。") % {"name": person.full_name}
+        services.person_deactivate(person=person, actor=self.request.user)
+        return _("%(name)s 已停用，历史数据保留。") % {"name": person.full_name}
 
 
 # --- teams -----------------------------------------------------------------------------
@@ -182,18 +200,16 @@ class TeamUpdateView(ServiceFormView):
         return redirect("organisation:teams")
 
 
-class TeamDeleteView(CapabilityRequiredMixin, View):
+class TeamDeleteView(ServiceActionView):
     required_capability = Capability.ORG_MANAGE
-    http_method_names = ["post"]
+    success_url = "organisation:teams"
 
-    def post(self, request, pk):
-        team = get_object_or_404(Team, pk=pk)
-        try:
-            services.team_delete(team=team)
-            messages.success(request, _("已删除团队 %(name)s。") % {"name": team.name})
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return redirect("organisation:teams")
+    def get_object(self):
+        return get_object_or_404(Team, pk=self.kwargs["pk"])
+
+    def perform(self, team):
+        services.team_delete(team=team)
+        return _("已删除团队 %(name)s。") % {"name": team.name}
 
 
 # --- API keys --------------------------------------------------------------------------
@@ -213,12 +229,13 @@ class ApiKeyListView(ServiceFormView):
         return self.render_to_response(self.get_context_data(form=ApiKeyForm(), new_key=api_key, secret=secret))
 
 
-class ApiKeyRevokeView(CapabilityRequiredMixin, View):
+class ApiKeyRevokeView(ServiceActionView):
     required_capability = Capability.API_KEYS_MANAGE
-    http_method_names = ["post"]
+    success_url = "organisation:api_keys"
 
-    def post(self, request, prefix):
-        api_key = get_object_or_404(ApiKey, prefix=prefix, revoked=False)
+    def get_object(self):
+        return get_object_or_404(ApiKey, prefix=self.kwargs["prefix"], revoked=False)
+
+    def perform(self, api_key):
         services.api_key_revoke(api_key=api_key)
-        messages.success(request, _("已吊销密钥 %(name)s。") % {"name": api_key.name})
-        return redirect("organisation:api_keys")
+        return _("已吊销密钥 %(name)s。") % {"name": api_key.name}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
@@ -84,7 +84,11 @@ def brand_create(
             currency=currency,
             plan=plan or Plan.objects.filter(is_default=True).first(),
         )
-        brand.save()
+        try:
+            with transaction.atomic():
+                brand.save()
+        except (IntegrityError, ValidationError):  # a concurrent signup took the slug after our check
+            raise ValidationError({"slug": _("这个子域名已被使用。")}) from None
         schema_clone(template=settings.TENANT_BASE_SCHEMA, new_schema=brand.schema_name)
         Domain.objects.create(domain=brand_domain_for(slug), tenant=brand, is_primary=True)
         with schema_context(brand.schema_name):

@@ -24,17 +24,8 @@ class SignupView(FormView):
     form_class = SignupForm
 
     def form_valid(self, form):
-        data = form.cleaned_data
         try:
-            signup = brand_create(
-                name=data["name"],
-                slug=data["slug"],
-                time_zone=data["time_zone"],
-                currency=data["currency"],
-                admin_name=data["admin_name"],
-                admin_email=data["admin_email"],
-                admin_password=data["admin_password"],
-            )
+            signup = brand_create(**form.cleaned_data)
         except ValidationError as error:  # e.g. the slug was taken a moment ago
             form.add_error(None, error)
             return self.form_invalid(form)

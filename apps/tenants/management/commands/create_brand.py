@@ -3,6 +3,7 @@ import getpass
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.tenants.forms import SignupForm
 from apps.tenants.selectors import brand_url
 from apps.tenants.services import brand_create
 
@@ -21,16 +22,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         password = opts["admin_password"] or getpass.getpass("Admin password: ")
+        fields = {"name": opts["name"], "slug": opts["slug"], "admin_name": opts["admin_name"],
+                  "admin_email": opts["admin_email"], "admin_password": password,
+                  "time_zone": opts["time_zone"], "currency": opts["currency"]}
+        form = SignupForm(data=fields)  # the signup page's rules, here too
+        if not form.is_valid():
+            raise CommandError("; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()))
         try:
-            signup = brand_create(
-                name=opts["name"],
-                slug=opts["slug"],
-                admin_name=opts["admin_name"],
-                admin_email=opts["admin_email"],
-                admin_password=password,
-                time_zone=opts["time_zone"],
-                currency=opts["currency"],
-            )
+            signup = brand_create(**form.cleaned_data)
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
         self.stdout.write(self.style.SUCCESS(f"Created {signup.brand} at {brand_url(signup.brand)}"))
