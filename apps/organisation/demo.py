@@ -38,7 +38,7 @@ OPS_PEOPLE = [
 ]
 
 
-def seed_demo_brand(*, seed: int):
+def seed_demo_brand(*, seed: int, slug: str = DEMO_SLUG):
     from apps.tenants.services import brand_create
 
     fake = Faker("zh_CN")
@@ -46,7 +46,7 @@ def seed_demo_brand(*, seed: int):
     rng = random.Random(seed)
     signup = brand_create(
         name=DEMO_NAME,
-        slug=DEMO_SLUG,
+        slug=slug,
         admin_name=fake.name(),
         admin_email=f"admin@{DEMO_DOMAIN}",
         admin_password=DEMO_PASSWORD,
