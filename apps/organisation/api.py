@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -12,10 +13,6 @@ from apps.organisation.models import Team
 from apps.organisation.roles import ROLE_CAPABILITIES, Capability, Role
 
 User = get_user_model()
-
-
-def _as_drf_error(error: DjangoValidationError) -> ValidationError:
-    return ValidationError(error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages})
 
 
 class TeamSerializer(serializers.ModelSerializer):
@@ -69,7 +66,7 @@ class ServiceErrorsMixin:
         try:
             return service(**kwargs)
         except DjangoValidationError as error:
-            raise _as_drf_error(error) from None
+            raise ValidationError(get_error_detail(error)) from None
 
 
 class PersonViewSet(

@@ -59,7 +59,10 @@ def person_create(
         email=email, full_name=full_name.strip(), roles=_clean_roles(roles), phone=phone, employee_no=employee_no
     )
     if password:
-        password_validation.validate_password(password, person)
+        try:
+            password_validation.validate_password(password, person)
+        except ValidationError as error:
+            raise ValidationError({"password": error.messages}) from None
         person.set_password(password)
     else:
         person.set_unusable_password()
@@ -119,12 +122,6 @@ def person_reactivate(*, person) -> None:
     person.is_active = True
     person.deactivated_at = None
     person.save(update_fields=["is_active", "deactivated_at"])
-
-
-def person_set_password(*, person, password: str) -> None:
-    password_validation.validate_password(password, person)
-    person.set_password(password)
-    person.save(update_fields=["password"])
 
 
 def _validated_team(team: Team) -> Team:

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.fields import get_error_detail
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -47,7 +48,7 @@ class SignupView(APIView):
         try:
             signup = brand_create(**form.cleaned_data)
         except DjangoValidationError as error:
-            raise ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages) from None
+            raise ValidationError(get_error_detail(error)) from None
         brand = signup.brand
         body = {
             "slug": brand.slug,

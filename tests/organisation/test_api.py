@@ -99,3 +99,13 @@ def test_team_api_refuses_a_store_as_parent(alpha):
     response = api.post("/api/v1/teams/", {"name": "子", "kind": "store", "parent": store.pk},
                         content_type="application/json")
     assert response.status_code == 400 and "parent" in response.json()
+
+
+def test_a_weak_password_through_the_api_is_a_password_field_error(alpha):
+    _api_key, secret = _key(alpha)
+    api = alpha.client(HTTP_AUTHORIZATION=f"Api-Key {secret}")
+    response = api.post("/api/v1/people/", {"email": "weak@alpha.test", "full_name": "弱", "roles": ["sales_rep"],
+                                            "password": "12345678"}, content_type="application/json")
+    assert response.status_code == 400 and "password" in response.json()
+    with alpha:
+        assert not User.objects.filter(email="weak@alpha.test").exists()
