@@ -77,13 +77,14 @@ def main() -> None:
 def _write_benchmarks(table: str) -> None:
     path = ROOT / "BENCHMARKS.md"
     text = path.read_text() if path.exists() else "# Benchmarks\n\nRun with `make bench`.\n"
-    start, end = "<!-- brand-creation:start -->", "<!-- brand-creation:end -->"
+    server = urlsplit(os.environ["DATABASE_URL"]).hostname or "embedded"
+    start, end = f"<!-- brand-creation:{server}:start -->", f"<!-- brand-creation:{server}:end -->"
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     section = (
-        f"{start}\n## Brand creation (signup: schema cloned from the template, domain, first admin)\n\n"
+        f"{start}\n## Brand creation, PostgreSQL {server} (schema cloned from the template, domain, first admin)\n\n"
         f"{date.today().isoformat()} on {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
-        f"PostgreSQL at `{urlsplit(os.environ['DATABASE_URL']).hostname or 'unix socket (embedded)'}`.\n\n"
+        f"PostgreSQL: `{server}`.\n\n"
         f"{table}\n{end}"
     )
     if start in text:
