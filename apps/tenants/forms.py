@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
-from apps.tenants.models import CURRENCY_CHOICES, TIME_ZONE_CHOICES
+from apps.tenants.models import TIME_ZONE_CHOICES
 from apps.tenants.selectors import slug_is_taken
-from apps.tenants.validators import SLUG_MAX_LENGTH, validate_slug
+from apps.tenants.validators import CURRENCY_CHOICES, SLUG_MAX_LENGTH, SLUG_TAKEN, validate_slug
 
 
 class SignupForm(forms.Form):
@@ -28,7 +28,7 @@ class SignupForm(forms.Form):
         slug = self.cleaned_data["slug"].strip().lower()
         validate_slug(slug)
         if slug_is_taken(slug):
-            raise ValidationError(_("这个子域名已被使用。"), code="taken")
+            raise ValidationError(SLUG_TAKEN, code="taken")
         return slug
 
     def clean(self):

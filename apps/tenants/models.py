@@ -4,19 +4,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
-from apps.tenants.validators import validate_slug, validate_time_zone
+from apps.tenants.validators import CURRENCY_CHOICES, validate_slug, validate_time_zone
 
 # Offered in forms; the model validates against the machine's tz database instead of freezing
 # the list into a migration.
 TIME_ZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones() if "/" in tz)
-CURRENCY_CHOICES = [
-    ("CNY", _("人民币 CNY")),
-    ("HKD", _("港币 HKD")),
-    ("USD", _("美元 USD")),
-    ("TWD", _("新台币 TWD")),
-    ("SGD", _("新加坡元 SGD")),
-    ("EUR", _("欧元 EUR")),
-]
 
 
 class Plan(models.Model):

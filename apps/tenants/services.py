@@ -9,7 +9,6 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils.crypto import get_random_string
-from django.utils.translation import gettext as _
 from django_tenants.utils import schema_context, schema_exists
 
 from apps.organisation.roles import Role
@@ -17,7 +16,13 @@ from apps.organisation.services import person_create
 from apps.tenants.models import Brand, Domain, Plan
 from apps.tenants.schema_clone import schema_clone
 from apps.tenants.selectors import brand_domain_for, slug_is_taken
-from apps.tenants.validators import schema_name_for, validate_slug
+from apps.tenants.validators import (
+    SLUG_TAKEN,
+    schema_name_for,
+    validate_currency,
+    validate_slug,
+    validate_time_zone,
+)
 
 HANDOFF_SALT = "siyu.tenants.handoff"
 HANDOFF_MAX_AGE_SECONDS = 120
@@ -71,8 +76,10 @@ def brand_create(
     Everything exists when this returns, or nothing does.
     """
     validate_slug(slug)
+    validate_time_zone(time_zone)
+    validate_currency(currency)
     if slug_is_taken(slug):
-        raise ValidationError({"slug": _("这个子域名已被使用。")})
+        raise ValidationError({"slug": SLUG_TAKEN})
     brand_template_ensure()
     connection.set_schema_to_public()
     with transaction.atomic():
@@ -88,7 +95,7 @@ def brand_create(
             with transaction.atomic():
                 brand.save()
         except (IntegrityError, ValidationError):  # a concurrent signup took the slug after our check
-            raise ValidationError({"slug": _("这个子域名已被使用。")}) from None
+            raise ValidationError({"slug": SLUG_TAKEN}) from None
         schema_clone(template=settings.TENANT_BASE_SCHEMA, new_schema=brand.schema_name)
         Domain.objects.create(domain=brand_domain_for(slug), tenant=brand, is_primary=True)
         with schema_context(brand.schema_name):

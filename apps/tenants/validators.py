@@ -4,7 +4,16 @@ import zoneinfo
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+CURRENCY_CHOICES = [
+    ("CNY", _("人民币 CNY")),
+    ("HKD", _("港币 HKD")),
+    ("USD", _("美元 USD")),
+    ("TWD", _("新台币 TWD")),
+    ("SGD", _("新加坡元 SGD")),
+    ("EUR", _("欧元 EUR")),
+]
 SLUG_MAX_LENGTH = 30
+SLUG_TAKEN = _("这个子域名已被使用。")
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
 # Subdomains the platform uses or may use itself, and names that would confuse users.
 RESERVED_SLUGS = frozenset(
@@ -75,3 +84,8 @@ def schema_name_for(slug: str) -> str:
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("未知时区：%(tz)s"), code="invalid", params={"tz": value})
+
+
+def validate_currency(value: str) -> None:
+    if value not in dict(CURRENCY_CHOICES):
+        raise ValidationError(_("不支持的货币：%(currency)s"), code="invalid", params={"currency": value})
