@@ -3,6 +3,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from pypinyin import lazy_pinyin
 
 from apps.organisation.roles import Role, role_labels
 
@@ -32,6 +33,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("邮箱"), max_length=254, unique=True)  # stored lower-cased
     full_name = models.CharField(_("姓名"), max_length=100)
+    # Chinese readers expect lists in pinyin order (阿明 before 张伟); derived from full_name.
+    name_sort = models.CharField(max_length=300, editable=False, db_index=True, default="")
     phone = models.CharField(_("手机号"), max_length=32, blank=True)
     employee_no = models.CharField(_("工号"), max_length=32, blank=True)
     roles = ArrayField(
@@ -51,10 +54,20 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
-        ordering = ["full_name", "id"]
+        ordering = ["name_sort", "id"]
 
     def __str__(self):
         return self.full_name or self.email
+
+    @staticmethod
+    def sort_key_for(full_name: str) -> str:
+        return " ".join(lazy_pinyin(full_name.strip())).lower()[:300]
+
+    def save(self, *args, **kwargs):
+        self.name_sort = self.sort_key_for(self.full_name)
+        if kwargs.get("update_fields") is not None and "full_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_sort"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()

@@ -69,10 +69,12 @@ def seed_demo_brand(*, seed: int, slug: str = DEMO_SLUG):
                 reps = []
                 for _ in range(REPS_PER_STORE):
                     number += 1
+                    name = fake.name()
                     reps.append(
-                        User(
+                        User(  # bulk_create skips save(), so the sort key is set here
                             email=f"rep{number:02d}@{DEMO_DOMAIN}",
-                            full_name=fake.name(),
+                            full_name=name,
+                            name_sort=User.sort_key_for(name),
                             roles=[Role.SALES_REP],
                             password=password_hash,
                             phone=fake.phone_number(),

@@ -26,7 +26,7 @@ def people_list(
         people = people.filter(Q(membership__team_id=team_id) | Q(membership__team__parent_id=team_id))
     if role:
         people = people.filter(roles__contains=[role])
-    return people.order_by("full_name", "id")
+    return people.order_by("name_sort", "id")
 
 
 def teams_tree() -> list[tuple[Team, int]]:

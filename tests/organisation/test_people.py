@@ -119,3 +119,16 @@ def test_read_only_roles_see_people_without_the_actions_they_cannot_take(alpha):
     assert "/people/new/" in admin_page
     assert f"/people/{alpha.rep_id}/deactivate/" in admin_page
     assert f"/people/{alpha.admin_id}/deactivate/" not in admin_page  # not oneself
+
+
+def test_people_are_listed_in_pinyin_order(alpha):
+    with alpha:
+        for name in ["张伟", "阿明", "王芳"]:
+            person_create(email=f"{name}@pinyin.test", full_name=name, roles=[Role.DESIGNER])
+    names = [p.full_name for p in alpha.client("admin").get("/people/?role=designer").context["people"]]
+    assert names == ["阿明", "王芳", "张伟"]
+    with alpha:
+        person = User.objects.get(full_name="阿明")
+        person_update(person=person, full_name="周明")
+    names = [p.full_name for p in alpha.client("admin").get("/people/?role=designer").context["people"]]
+    assert names == ["王芳", "张伟", "周明"]
