@@ -51,18 +51,20 @@ def _brand(slug: str, name: str) -> BrandFixture:
 
     brand = Brand.objects.filter(slug=slug).first()
     if brand is None:  # --reuse-db keeps them between runs
-        signup = brand_create(name=name, slug=slug, admin_name=f"{name} 管理员",
-                              admin_email=f"admin@{slug}.test", admin_password=PASSWORD)
+        signup = brand_create(
+            name=name, slug=slug, admin_name=f"{name} 管理员", admin_email=f"admin@{slug}.test", admin_password=PASSWORD
+        )
         brand = signup.brand
         with schema_context(brand.schema_name):
-            person_create(email=f"ops@{slug}.test", full_name=f"{name} 运营经理", roles=[Role.OPS_MANAGER],
-                          password=PASSWORD)
-            person_create(email=f"rep@{slug}.test", full_name=f"{name} 导购", roles=[Role.SALES_REP],
-                          password=PASSWORD)
+            person_create(
+                email=f"ops@{slug}.test", full_name=f"{name} 运营经理", roles=[Role.OPS_MANAGER], password=PASSWORD
+            )
+            person_create(email=f"rep@{slug}.test", full_name=f"{name} 导购", roles=[Role.SALES_REP], password=PASSWORD)
     with schema_context(brand.schema_name):
         ids = {u.email.split("@")[0]: u.pk for u in User.objects.all()}
-    return BrandFixture(brand=brand, host=f"{slug}.localhost", admin_id=ids["admin"], ops_id=ids["ops"],
-                        rep_id=ids["rep"])
+    return BrandFixture(
+        brand=brand, host=f"{slug}.localhost", admin_id=ids["admin"], ops_id=ids["ops"], rep_id=ids["rep"]
+    )
 
 
 @pytest.fixture(scope="session", autouse=True)

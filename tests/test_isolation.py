@@ -1,6 +1,5 @@
 """Brand A's people, sessions, keys and data never reach brand B."""
 
-
 from apps.organisation.models import Team
 from apps.organisation.roles import Role
 from apps.organisation.services import api_key_create, person_create, team_create
@@ -45,15 +44,22 @@ def test_brand_a_api_key_is_rejected_on_brand_b(alpha, beta):
 def test_guessing_ids_on_brand_b_never_shows_brand_a_data(alpha, beta):
     with alpha:
         team = team_create(name="阿尔法独有门店", kind=Team.Kind.STORE)
-        person = person_create(email="secret@alpha.test", full_name="阿尔法机密员工", roles=[Role.SALES_REP],
-                               team=team)
+        person = person_create(email="secret@alpha.test", full_name="阿尔法机密员工", roles=[Role.SALES_REP], team=team)
     b_admin = beta.client("admin")
     marker_strings = ["阿尔法独有门店", "阿尔法机密员工", "secret@alpha.test"]
     paths = [
-        f"/people/{person.pk}/", f"/teams/{team.pk}/", "/people/?status=all", "/teams/",
-        f"/api/v1/people/{person.pk}/", f"/api/v1/teams/{team.pk}/", "/api/v1/people/", "/api/v1/teams/",
-        f"/admin/accounts/user/{person.pk}/change/", f"/admin/organisation/team/{team.pk}/change/",
-        "/admin/accounts/user/", "/admin/organisation/team/",
+        f"/people/{person.pk}/",
+        f"/teams/{team.pk}/",
+        "/people/?status=all",
+        "/teams/",
+        f"/api/v1/people/{person.pk}/",
+        f"/api/v1/teams/{team.pk}/",
+        "/api/v1/people/",
+        "/api/v1/teams/",
+        f"/admin/accounts/user/{person.pk}/change/",
+        f"/admin/organisation/team/{team.pk}/change/",
+        "/admin/accounts/user/",
+        "/admin/organisation/team/",
     ]
     for path in paths:
         response = b_admin.get(path, follow=True)

@@ -12,8 +12,14 @@ from apps.organisation.roles import ROLE_CAPABILITIES, Capability, Role
 
 # Reachable without any capability: signing in and out, language, the API description.
 OPEN_URL_NAMES = {
-    "accounts:login", "accounts:logout", "accounts:handoff", "accounts:set_password", "set_language",
-    "dashboards:home", "schema", "api-docs",
+    "accounts:login",
+    "accounts:logout",
+    "accounts:handoff",
+    "accounts:set_password",
+    "set_language",
+    "dashboards:home",
+    "schema",
+    "api-docs",
 }
 # Values tried for each URL argument until the URL reverses (covers converters and regex groups).
 ARG_CANDIDATES = ["999999", "organisation", "team", "json", "abc"]
@@ -68,8 +74,11 @@ def required_capability(path):
         return Capability.BRAND_ADMIN_SITE
     view_class = getattr(match.func, "view_class", None) or getattr(match.func, "cls", None)
     initkwargs = getattr(match.func, "view_initkwargs", {})
-    capability = (initkwargs.get("required_capability") or getattr(view_class, "required_capability", None)
-                  or getattr(view_class, "read_capability", None))
+    capability = (
+        initkwargs.get("required_capability")
+        or getattr(view_class, "required_capability", None)
+        or getattr(view_class, "read_capability", None)
+    )
     assert capability, f"{match.view_name} ({path}) declares no capability: it would be open to every role"
     return capability
 
@@ -79,8 +88,15 @@ TENANT_URLS = tenant_urls()
 
 def test_the_walk_covers_the_whole_site():
     names = {name for name, _path in TENANT_URLS}
-    assert {"organisation:people", "organisation:api_keys", "api:person-list", "api:team-detail",
-            "brand_admin:index", "brand_admin:organisation_team_changelist", "dashboards:ops"} <= names
+    assert {
+        "organisation:people",
+        "organisation:api_keys",
+        "api:person-list",
+        "api:team-detail",
+        "brand_admin:index",
+        "brand_admin:organisation_team_changelist",
+        "dashboards:ops",
+    } <= names
     assert len(TENANT_URLS) > 40
 
 

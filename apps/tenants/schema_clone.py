@@ -37,8 +37,19 @@ def _template_version(template: str) -> tuple:
 def _dump_template(template: str) -> str:
     db = settings.DATABASES["default"]
     env = {**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""}
-    args = [postgres_client("pg_dump"), "--schema", template, "--inserts", "--no-owner", "--no-privileges",
-            "--no-comments", "--dbname", db["NAME"], "--username", db.get("USER") or "postgres"]
+    args = [
+        postgres_client("pg_dump"),
+        "--schema",
+        template,
+        "--inserts",
+        "--no-owner",
+        "--no-privileges",
+        "--no-comments",
+        "--dbname",
+        db["NAME"],
+        "--username",
+        db.get("USER") or "postgres",
+    ]
     if db.get("HOST"):
         args += ["--host", db["HOST"]]
     if db.get("PORT"):

@@ -46,7 +46,9 @@ def brand_template_ensure() -> None:
         if not schema_exists(settings.TENANT_BASE_SCHEMA):
             # No base schema exists yet, so this one is built by running the migrations.
             template = Brand.objects.create(
-                schema_name=settings.TENANT_BASE_SCHEMA, slug="brand-template", name="brand template",
+                schema_name=settings.TENANT_BASE_SCHEMA,
+                slug="brand-template",
+                name="brand template",
                 kind=Brand.Kind.TEMPLATE,
             )
             try:

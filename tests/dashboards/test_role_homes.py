@@ -5,8 +5,12 @@ from apps.organisation.roles import Role
 from apps.organisation.services import person_create
 
 HOMES = {
-    Role.BRAND_ADMIN: "/home/admin/", Role.OPS_MANAGER: "/home/ops/", Role.ACTIVITY_PLANNER: "/home/planner/",
-    Role.COPYWRITER: "/home/copywriter/", Role.PRODUCT_OPS: "/home/product/", Role.DESIGNER: "/home/designer/",
+    Role.BRAND_ADMIN: "/home/admin/",
+    Role.OPS_MANAGER: "/home/ops/",
+    Role.ACTIVITY_PLANNER: "/home/planner/",
+    Role.COPYWRITER: "/home/copywriter/",
+    Role.PRODUCT_OPS: "/home/product/",
+    Role.DESIGNER: "/home/designer/",
     Role.SALES_REP: "/home/rep/",
 }
 

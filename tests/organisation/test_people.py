@@ -11,10 +11,16 @@ from tests.conftest import PASSWORD
 def test_admin_creates_a_person_with_several_roles_and_a_team(alpha):
     with alpha:
         store = team_create(name="南京路店", kind=Team.Kind.STORE)
-    response = alpha.client("admin").post("/people/new/", {
-        "full_name": "李娜", "email": "li.na@alpha.test", "roles": [Role.COPYWRITER, Role.DESIGNER],
-        "team": store.pk, "password": "Lina-writes-2026",
-    })
+    response = alpha.client("admin").post(
+        "/people/new/",
+        {
+            "full_name": "李娜",
+            "email": "li.na@alpha.test",
+            "roles": [Role.COPYWRITER, Role.DESIGNER],
+            "team": store.pk,
+            "password": "Lina-writes-2026",
+        },
+    )
     assert response.status_code == 302
     with alpha:
         person = User.objects.select_related("membership__team").get(email="li.na@alpha.test")
@@ -25,8 +31,9 @@ def test_admin_creates_a_person_with_several_roles_and_a_team(alpha):
 
 def test_inviting_without_password_shows_a_link_that_sets_it(alpha):
     admin = alpha.client("admin")
-    response = admin.post("/people/new/", {"full_name": "赵敏", "email": "zhao@alpha.test",
-                                           "roles": [Role.SALES_REP]}, follow=True)
+    response = admin.post(
+        "/people/new/", {"full_name": "赵敏", "email": "zhao@alpha.test", "roles": [Role.SALES_REP]}, follow=True
+    )
     body = response.content.decode()
     link = body.split("/accounts/set-password/")[1].split(" ")[0].split("<")[0]
     with alpha:
@@ -35,16 +42,20 @@ def test_inviting_without_password_shows_a_link_that_sets_it(alpha):
     invited = alpha.client()
     form_page = invited.get(f"/accounts/set-password/{link}", follow=True)
     assert form_page.status_code == 200
-    done = invited.post(form_page.redirect_chain[-1][0], {"new_password1": "Zhao-min-2026!",
-                                                          "new_password2": "Zhao-min-2026!"}, follow=True)
+    done = invited.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "Zhao-min-2026!", "new_password2": "Zhao-min-2026!"},
+        follow=True,
+    )
     assert done.redirect_chain[-1][0] == "/home/rep/"
     with alpha:
         assert User.objects.get(email="zhao@alpha.test").check_password("Zhao-min-2026!")
 
 
 def test_duplicate_email_in_the_same_brand_is_a_field_error(alpha):
-    response = alpha.client("admin").post("/people/new/", {
-        "full_name": "重复", "email": "REP@alpha.test", "roles": [Role.SALES_REP]})
+    response = alpha.client("admin").post(
+        "/people/new/", {"full_name": "重复", "email": "REP@alpha.test", "roles": [Role.SALES_REP]}
+    )
     assert response.status_code == 200
     assert "已被本品牌的其他人员使用" in " ".join(response.context["form"].errors["email"])
 
@@ -56,8 +67,10 @@ def test_the_same_email_may_exist_in_two_brands(alpha, beta):
 
 
 def test_weak_password_is_a_field_error_and_nothing_is_created(alpha):
-    response = alpha.client("admin").post("/people/new/", {
-        "full_name": "弱密码", "email": "weak@alpha.test", "roles": [Role.SALES_REP], "password": "123456"})
+    response = alpha.client("admin").post(
+        "/people/new/",
+        {"full_name": "弱密码", "email": "weak@alpha.test", "roles": [Role.SALES_REP], "password": "123456"},
+    )
     assert response.status_code == 200
     assert response.context["form"].errors
     with alpha:

@@ -15,7 +15,9 @@ def test_teams_nest_store_under_region(alpha):
     assert response.status_code == 302
     tree = admin.get("/teams/").context["tree"]
     assert [(team.name, depth) for team, depth in tree if team.name in {"华东大区", "上海店"}] == [
-        ("华东大区", 0), ("上海店", 1)]
+        ("华东大区", 0),
+        ("上海店", 1),
+    ]
 
 
 def test_a_store_cannot_be_a_parent_and_cycles_are_refused(alpha):

@@ -15,14 +15,20 @@ def _shape(schema):
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT table_name, column_name, data_type, is_nullable, column_default, is_identity "
-            "FROM information_schema.columns WHERE table_schema = %s ORDER BY 1, 2", [schema])
+            "FROM information_schema.columns WHERE table_schema = %s ORDER BY 1, 2",
+            [schema],
+        )
         columns = cursor.fetchall()
-        cursor.execute("SELECT indexname, replace(indexdef, %s, '') FROM pg_indexes WHERE schemaname = %s "
-                       "ORDER BY 1", [schema + ".", schema])
+        cursor.execute(
+            "SELECT indexname, replace(indexdef, %s, '') FROM pg_indexes WHERE schemaname = %s ORDER BY 1",
+            [schema + ".", schema],
+        )
         indexes = cursor.fetchall()
-        cursor.execute("SELECT conname, contype, replace(pg_get_constraintdef(c.oid), %s, '') FROM pg_constraint c "
-                       "JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = %s ORDER BY 1",
-                       [schema + ".", schema])
+        cursor.execute(
+            "SELECT conname, contype, replace(pg_get_constraintdef(c.oid), %s, '') FROM pg_constraint c "
+            "JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = %s ORDER BY 1",
+            [schema + ".", schema],
+        )
         constraints = cursor.fetchall()
         cursor.execute(f'SELECT app, name FROM "{schema}".django_migrations ORDER BY app, name')  # noqa: S608
         migrations = cursor.fetchall()

@@ -7,8 +7,13 @@ from apps.tenants.models import Brand, Domain
 from apps.tenants.services import brand_create
 
 GOOD = {
-    "name": "小红花", "slug": "xiaohonghua", "time_zone": "Asia/Shanghai", "currency": "CNY",
-    "admin_name": "王芳", "admin_email": "Wang.Fang@Example.com", "admin_password": "Xhh-sunrise-2026",
+    "name": "小红花",
+    "slug": "xiaohonghua",
+    "time_zone": "Asia/Shanghai",
+    "currency": "CNY",
+    "admin_name": "王芳",
+    "admin_email": "Wang.Fang@Example.com",
+    "admin_password": "Xhh-sunrise-2026",
 }
 
 
@@ -120,8 +125,13 @@ def test_failure_midway_leaves_no_schema_or_row(db, monkeypatch):
 
     monkeypatch.setattr(services, "person_create", explode)
     with pytest.raises(RuntimeError):
-        brand_create(name="半成品", slug="halfdone", admin_name="x", admin_email="x@example.com",
-                     admin_password="Xhh-sunrise-2026")
+        brand_create(
+            name="半成品",
+            slug="halfdone",
+            admin_name="x",
+            admin_email="x@example.com",
+            admin_password="Xhh-sunrise-2026",
+        )
     connection.set_schema_to_public()
     assert not Brand.objects.filter(slug="halfdone").exists()
     assert not Domain.objects.filter(domain="halfdone.localhost").exists()

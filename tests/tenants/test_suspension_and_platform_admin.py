@@ -38,8 +38,9 @@ def test_platform_staff_list_brands_and_suspend_one_from_the_admin(staff_client,
     assert "alpha" in listing and "beta" in listing
     assert "brand_template" not in listing or "模板" in listing
 
-    response = staff_client.post("/admin/tenants/brand/", {
-        "action": "suspend", "_selected_action": [alpha.brand.pk]}, follow=True)
+    response = staff_client.post(
+        "/admin/tenants/brand/", {"action": "suspend", "_selected_action": [alpha.brand.pk]}, follow=True
+    )
     assert response.status_code == 200
     alpha.brand.refresh_from_db()
     assert alpha.brand.status == Brand.Status.SUSPENDED

@@ -22,9 +22,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         password = opts["admin_password"] or getpass.getpass("Admin password: ")
-        fields = {"name": opts["name"], "slug": opts["slug"], "admin_name": opts["admin_name"],
-                  "admin_email": opts["admin_email"], "admin_password": password,
-                  "time_zone": opts["time_zone"], "currency": opts["currency"]}
+        fields = {
+            "name": opts["name"],
+            "slug": opts["slug"],
+            "admin_name": opts["admin_name"],
+            "admin_email": opts["admin_email"],
+            "admin_password": password,
+            "time_zone": opts["time_zone"],
+            "currency": opts["currency"],
+        }
         form = SignupForm(data=fields)  # the signup page's rules, here too
         if not form.is_valid():
             raise CommandError("; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()))
