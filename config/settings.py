@@ -77,6 +77,7 @@ TENANT_APPS = [
     "apps.accounts",
     "rest_framework_api_key",  # its abstract key model backs organisation.ApiKey
     "apps.organisation",
+    "apps.kpis",
     "apps.dashboards",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -159,8 +160,14 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / ".data" / "static"
+# Uploaded files (event imports) are kept per brand: MEDIA_ROOT/<schema>/…, never served directly.
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(Path(env("SIYU_DATA_DIR", default=str(BASE_DIR / ".data"))) / "media"))
+MEDIA_URL = "/media/"
+MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # a 1,000-event batch is about 300 KB
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True  # serve straight from static/ even before collectstatic

@@ -31,17 +31,33 @@ class Capability(models.TextChoices):
     HOME_PRODUCT = "home.product", _("产品运营首页")
     HOME_DESIGNER = "home.designer", _("平面设计首页")
     HOME_REP = "home.rep", _("导购首页")
+    KPI_VIEW_OWN = "kpis.view_own", _("查看自己（及所带团队）的 KPI")
+    KPI_VIEW_BRAND = "kpis.view_brand", _("查看全品牌 KPI，下钻到任何团队、人员与客户")
+    EVENTS_INGEST = "events.ingest", _("上报与导入事件")
+    TARGETS_MANAGE = "targets.manage", _("设置 KPI 目标")
+    CAMPAIGNS_MANAGE = "campaigns.manage", _("管理活动")
+    METRICS_MANAGE = "metrics.manage", _("管理自定义指标、达成档位与阶段权重")
 
 
 C = Capability
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.BRAND_ADMIN: frozenset(Capability.values),
-    Role.OPS_MANAGER: frozenset({C.ORG_VIEW, C.HOME_OPS}),
-    Role.ACTIVITY_PLANNER: frozenset({C.HOME_PLANNER}),
-    Role.COPYWRITER: frozenset({C.HOME_COPYWRITER}),
-    Role.PRODUCT_OPS: frozenset({C.ORG_VIEW, C.HOME_PRODUCT}),
-    Role.DESIGNER: frozenset({C.HOME_DESIGNER}),
-    Role.SALES_REP: frozenset({C.HOME_REP}),
+    Role.OPS_MANAGER: frozenset(
+        {
+            C.ORG_VIEW,
+            C.HOME_OPS,
+            C.KPI_VIEW_OWN,
+            C.KPI_VIEW_BRAND,
+            C.TARGETS_MANAGE,
+            C.CAMPAIGNS_MANAGE,
+            C.METRICS_MANAGE,
+        }
+    ),
+    Role.ACTIVITY_PLANNER: frozenset({C.HOME_PLANNER, C.KPI_VIEW_OWN, C.KPI_VIEW_BRAND, C.CAMPAIGNS_MANAGE}),
+    Role.COPYWRITER: frozenset({C.HOME_COPYWRITER, C.KPI_VIEW_OWN}),
+    Role.PRODUCT_OPS: frozenset({C.ORG_VIEW, C.HOME_PRODUCT, C.KPI_VIEW_OWN, C.KPI_VIEW_BRAND, C.EVENTS_INGEST}),
+    Role.DESIGNER: frozenset({C.HOME_DESIGNER, C.KPI_VIEW_OWN}),
+    Role.SALES_REP: frozenset({C.HOME_REP, C.KPI_VIEW_OWN}),
 }
 
 # The page each role lands on, in order of precedence for a person with several roles.

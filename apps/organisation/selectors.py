@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
-from apps.organisation.models import ApiKey, Team
+from apps.organisation.models import ApiKey, Membership, Team
 from apps.organisation.roles import Role
 
 User = get_user_model()
@@ -64,3 +64,24 @@ def is_last_admin(person) -> bool:
         return False
     others = User.objects.filter(is_active=True, roles__contains=[Role.BRAND_ADMIN]).exclude(pk=person.pk)
     return not others.exists()
+
+
+def team_subtree_ids(team_ids) -> set[int]:
+    """The teams given and every team below them (regions hold stores; two levels at most)."""
+    found = set(team_ids)
+    frontier = set(found)
+    while frontier:
+        frontier = set(Team.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
+        found |= frontier
+    return found
+
+
+def member_ids_of_teams(team_ids) -> set[int]:
+    """People belonging to the teams given or any team below them."""
+    subtree = team_subtree_ids(team_ids)
+    return set(Membership.objects.filter(team_id__in=subtree).values_list("person_id", flat=True))
+
+
+def led_team_ids(person) -> set[int]:
+    """Teams a person leads, with everything below them."""
+    return team_subtree_ids(Team.objects.filter(leader=person).values_list("pk", flat=True))

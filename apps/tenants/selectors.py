@@ -24,3 +24,13 @@ def slug_is_taken(slug: str) -> bool:
 def brands_for_listing():
     """Real brands only: not the public site's row nor the template schema's."""
     return Brand.objects.filter(kind=Brand.Kind.BRAND).select_related("plan")
+
+
+def current_brand() -> Brand:
+    """The brand whose schema the connection is on (in requests, tasks and schema_context alike)."""
+    from django.db import connection
+
+    tenant = connection.tenant
+    if isinstance(tenant, Brand):
+        return tenant
+    return Brand.objects.get(schema_name=connection.schema_name)

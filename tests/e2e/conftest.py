@@ -18,8 +18,14 @@ from config.databases import fresh_database
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCREENSHOTS = ROOT / "test-artifacts"
 
 
@@ -35,14 +41,30 @@ def product():
     if CHROMIUM is None:
         pytest.skip("Debian's chromium is not installed")
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": fresh_database("siyu_e2e"),
-           "SITE_PORT": str(port), "PASSWORD_HASHERS": "django.contrib.auth.hashers.MD5PasswordHasher"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": fresh_database("siyu_e2e"),
+        "SITE_PORT": str(port),
+        "PASSWORD_HASHERS": "django.contrib.auth.hashers.MD5PasswordHasher",
+    }
     manage = [sys.executable, "manage.py"]
     for args in (["migrate_schemas", "--noinput", "-v", "0"], ["seed_demo"]):
         subprocess.run(manage + args, cwd=ROOT, env=env, check=True, capture_output=True)
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}",
-         "--workers", "1", "--threads", "4"], cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "4",
+        ],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 30
     while True:
         try:

@@ -15,9 +15,16 @@ def test_people_and_teams_are_writable_through_the_api_with_a_key(alpha):
 
     team = api.post("/api/v1/teams/", {"name": "深圳店", "kind": "store"}, content_type="application/json")
     assert team.status_code == 201, team.content
-    person = api.post("/api/v1/people/", {
-        "email": "api@alpha.test", "full_name": "接口员工", "roles": ["sales_rep", "designer"],
-        "team": team.json()["id"]}, content_type="application/json")
+    person = api.post(
+        "/api/v1/people/",
+        {
+            "email": "api@alpha.test",
+            "full_name": "接口员工",
+            "roles": ["sales_rep", "designer"],
+            "team": team.json()["id"],
+        },
+        content_type="application/json",
+    )
     assert person.status_code == 201, person.content
     assert person.json()["team"] == team.json()["id"]
     assert person.json()["roles"] == ["sales_rep", "designer"]
@@ -32,12 +39,18 @@ def test_people_and_teams_are_writable_through_the_api_with_a_key(alpha):
 def test_api_validation_errors_are_400_with_field_messages(alpha):
     _api_key, secret = _key(alpha)
     api = alpha.client(HTTP_AUTHORIZATION=f"Api-Key {secret}")
-    bad = api.post("/api/v1/people/", {"email": "rep@alpha.test", "full_name": "x", "roles": ["king"]},
-                   content_type="application/json")
+    bad = api.post(
+        "/api/v1/people/",
+        {"email": "rep@alpha.test", "full_name": "x", "roles": ["king"]},
+        content_type="application/json",
+    )
     assert bad.status_code == 400
     assert "roles" in bad.json()
-    dup = api.post("/api/v1/people/", {"email": "REP@alpha.test", "full_name": "x", "roles": ["sales_rep"]},
-                   content_type="application/json")
+    dup = api.post(
+        "/api/v1/people/",
+        {"email": "REP@alpha.test", "full_name": "x", "roles": ["sales_rep"]},
+        content_type="application/json",
+    )
     assert dup.status_code == 400 and "email" in dup.json()
     with alpha:
         assert User.objects.filter(email="rep@alpha.test").count() == 1
@@ -54,7 +67,7 @@ def test_roles_endpoint_lists_every_role_with_its_capabilities(alpha):
     roles = alpha.client("admin").get("/api/v1/roles/").json()
     assert {r["code"] for r in roles} == set(Role.values)
     rep = next(r for r in roles if r["code"] == "sales_rep")
-    assert rep["capabilities"] == ["home.rep"]
+    assert rep["capabilities"] == ["home.rep", "kpis.view_own"]
 
 
 def test_api_key_is_shown_once_stored_hashed_tracks_use_and_can_be_revoked(alpha):
@@ -96,16 +109,20 @@ def test_team_api_refuses_a_store_as_parent(alpha):
     api = alpha.client(HTTP_AUTHORIZATION=f"Api-Key {secret}")
     with alpha:
         store = Team.objects.create(name="店", kind=Team.Kind.STORE)
-    response = api.post("/api/v1/teams/", {"name": "子", "kind": "store", "parent": store.pk},
-                        content_type="application/json")
+    response = api.post(
+        "/api/v1/teams/", {"name": "子", "kind": "store", "parent": store.pk}, content_type="application/json"
+    )
     assert response.status_code == 400 and "parent" in response.json()
 
 
 def test_a_weak_password_through_the_api_is_a_password_field_error(alpha):
     _api_key, secret = _key(alpha)
     api = alpha.client(HTTP_AUTHORIZATION=f"Api-Key {secret}")
-    response = api.post("/api/v1/people/", {"email": "weak@alpha.test", "full_name": "弱", "roles": ["sales_rep"],
-                                            "password": "12345678"}, content_type="application/json")
+    response = api.post(
+        "/api/v1/people/",
+        {"email": "weak@alpha.test", "full_name": "弱", "roles": ["sales_rep"], "password": "12345678"},
+        content_type="application/json",
+    )
     assert response.status_code == 400 and "password" in response.json()
     with alpha:
         assert not User.objects.filter(email="weak@alpha.test").exists()

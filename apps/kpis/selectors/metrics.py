@@ -1,0 +1,276 @@
+"""The metric engine: any metric, for any scope (brand, team, person; channel; campaign), any
+period, optionally broken down by day, member, channel or campaign.
+
+Base metrics are read from the read models (rollups, fan balances, customer tables), never from
+events, one query per source; derived metrics are evaluated with formula.py on top. A zero
+denominator yields None, which screens show as "—".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet, Sum
+
+from apps.kpis import formula
+from apps.kpis.catalogue import BUILT_IN, ROLLUP_COLUMNS, Metric, Source
+from apps.kpis.models import Campaign, Customer, CustomerDay, CustomMetric, DailyRollup, FanBalance
+from apps.kpis.periods import Period
+from apps.organisation.selectors import member_ids_of_teams
+
+User = get_user_model()
+ZERO = Decimal(0)
+EVERY_ROW = object()  # a reader's row that applies to every group (headcount per day, say)
+GROUPS = ("day", "member", "channel", "campaign")
+# Customer stocks (pool size, tag coverage) are counted as of the period's end, not per day.
+_CUSTOMER_STOCKS = ("customers_total", "customers_tagged")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose figures: None means no restriction on that dimension."""
+
+    member_ids: frozenset[int] | None = None
+    channel: str | None = None
+    campaign_id: int | None = None
+
+    @classmethod
+    def brand(cls) -> Scope:
+        return cls()
+
+    @classmethod
+    def member(cls, member_id: int) -> Scope:
+        return cls(member_ids=frozenset([member_id]))
+
+    @classmethod
+    def team(cls, team_id: int) -> Scope:
+        return cls(member_ids=frozenset(member_ids_of_teams([team_id])))
+
+    def narrowed(self, **changes) -> Scope:
+        return replace(self, **changes)
+
+    def filter(self, queryset: QuerySet, member="member", channel="channel", campaign="campaign") -> QuerySet:
+        if self.member_ids is not None:
+            queryset = queryset.filter(**{f"{member}_id__in": self.member_ids})
+        if self.channel is not None:
+            queryset = queryset.filter(**{channel: self.channel})
+        if self.campaign_id is not None:
+            queryset = queryset.filter(**{f"{campaign}_id": self.campaign_id})
+        return queryset
+
+
+def metrics_registry() -> dict[str, Metric]:
+    """Built-in metrics and the brand's own."""
+    custom = {
+        m.code: Metric(m.code, m.name, m.unit, m.lower_is_better, m.formula, Source.FORMULA, flow=False, custom=True)
+        for m in CustomMetric.objects.all()
+    }
+    return {**BUILT_IN, **custom}
+
+
+def _base_codes(codes: Iterable[str], registry: dict[str, Metric]) -> set[str]:
+    """Every base metric the given metrics need, following formulas through derived ones."""
+    needed, stack, seen = set(), list(codes), set()
+    while stack:
+        code = stack.pop()
+        if code in seen or code not in registry:
+            continue
+        seen.add(code)
+        metric = registry[code]
+        if metric.is_derived:
+            stack.extend(formula.names(metric.formula))
+        else:
+            needed.add(code)
+    return needed
+
+
+Values = dict[str, Decimal | None]
+
+
+def metric_values(codes: Iterable[str], scope: Scope, period: Period, registry=None) -> Values:
+    return metric_table(codes, scope, period, group=None, registry=registry).get(None, {})
+
+
+def metric_table(
+    codes: Iterable[str],
+    scope: Scope,
+    period: Period,
+    *,
+    group: str | None = None,
+    keys: Iterable | None = None,
+    registry: dict[str, Metric] | None = None,
+) -> dict[object, Values]:
+    """{group key: {metric code: value}}; `keys` lists rows that must appear even without data."""
+    assert group is None or group in GROUPS, group
+    registry = registry if registry is not None else metrics_registry()
+    codes = [code for code in codes if code in registry]
+    base = _base_codes(codes, registry)
+    rows: dict[object, dict[str, Decimal | None]] = defaultdict(dict)
+    for key in [None] if group is None else (keys if keys is not None else []):
+        rows[key] = {}
+    if group == "day" and keys is None:
+        for day in period.each_day():
+            rows[day] = {}
+    readers = {
+        Source.ROLLUP: _rollup_sums,
+        Source.BALANCE: _fan_totals,
+        Source.CUSTOMERS: _customer_counts,
+        Source.ORGANISATION: _organisation_counts,
+    }
+    for source, reader in readers.items():
+        wanted = {code for code in base if registry[code].source == source}
+        if wanted:
+            for key, values in reader(wanted, scope, period, group).items():
+                rows[key].update(values)
+    common = rows.pop(EVERY_ROW, {})
+    result: dict[object, Values] = {}
+    for key, values in rows.items():
+        known: dict[str, Decimal | None] = {code: values.get(code, common.get(code, ZERO)) for code in base}
+        for code in (group == "day" and _CUSTOMER_STOCKS) or ():
+            if code in known:
+                known[code] = values.get(code)
+        result[key] = {code: _evaluate(code, known, registry) for code in codes}
+    return result
+
+
+def _evaluate(code: str, known: dict, registry: dict[str, Metric], depth: int = 0) -> Decimal | None:
+    if code in known:
+        return known[code]
+    metric = registry.get(code)
+    if metric is None or depth > 20:  # unknown or (refused at save time) circular
+        return None
+    tree = formula.parse(metric.formula)
+    inputs = {name: _evaluate(name, known, registry, depth + 1) for name in formula.names(metric.formula)}
+    known[code] = formula.evaluate(tree, inputs)
+    return known[code]
+
+
+# --- base readers: each returns {group key: {code: value}} --------------------------------------
+
+_GROUP_FIELD = {None: None, "day": "day", "member": "member_id", "channel": "channel", "campaign": "campaign_id"}
+
+
+def _grouped(queryset: QuerySet, group: str | None, field_map: dict | None = None, **aggregates) -> dict:
+    field = (field_map or _GROUP_FIELD)[group]
+    if field is None:
+        return {None: queryset.aggregate(**aggregates)}
+    return {row.pop("_key"): row for row in queryset.annotate(_key=F(field)).values("_key").annotate(**aggregates)}
+
+
+def _numbers(rows: dict) -> dict:
+    return {key: {code: Decimal(value or 0) for code, value in values.items()} for key, values in rows.items()}
+
+
+def _rollup_sums(codes, scope: Scope, period: Period, group) -> dict:
+    rollups = scope.filter(DailyRollup.objects.filter(day__range=(period.start, period.end)))
+    return _numbers(_grouped(rollups, group, **{code: Sum(code) for code in codes if code in ROLLUP_COLUMNS}))
+
+
+def _fan_totals(codes, scope: Scope, period: Period, group) -> dict:
+    """Pool size at the end of the period (at the end of each day when grouped by day)."""
+    net = Sum(F("fans_added") - F("fans_deleted"))
+    balance_group = None if group == "day" else group
+    now = _numbers(_grouped(scope.filter(FanBalance.objects.all()), balance_group, fans_total=Sum("net")))
+    since = scope.filter(DailyRollup.objects.filter(day__gt=period.end))
+    later = _numbers(_grouped(since, balance_group, fans_total=net))
+    at_end = {
+        key: {"fans_total": v["fans_total"] - later.get(key, {}).get("fans_total", ZERO)} for key, v in now.items()
+    }
+    if group != "day":
+        return at_end
+    total = at_end.get(None, {}).get("fans_total", ZERO)
+    daily = _numbers(
+        _grouped(scope.filter(DailyRollup.objects.filter(day__range=(period.start, period.end))), "day", fans_total=net)
+    )
+    result = {}
+    for day in sorted(period.each_day(), reverse=True):
+        result[day] = {"fans_total": total}
+        total -= daily.get(day, {}).get("fans_total", ZERO)
+    return result
+
+
+_CUSTOMER_FIELD = {
+    None: None,
+    "day": "joined_on",
+    "member": "owner_id",
+    "channel": "channel",
+    "campaign": "campaign_id",
+}
+
+
+def _customer_counts(codes, scope: Scope, period: Period, group) -> dict:
+    rows: dict = defaultdict(dict)
+    customers = scope.filter(Customer.objects.all(), member="owner")
+    cohort = customers.filter(joined_on__range=(period.start, period.end))
+    cohort_aggregates = {
+        "new_customers": Count("pk"),
+        "retained_customers": Count("pk", filter=Q(left_on__isnull=True) | Q(left_on__gt=period.end)),
+        "cohort_gmv": Sum("gmv_total"),
+    }
+    wanted = {code: agg for code, agg in cohort_aggregates.items() if code in codes}
+    if wanted:
+        for key, values in _grouped(cohort, group, _CUSTOMER_FIELD, **wanted).items():
+            rows[key].update(values)
+    stocks = {"customers_total": Count("pk"), "customers_tagged": Count("pk", filter=~Q(tags=[]))}
+    wanted = {code: agg for code, agg in stocks.items() if code in codes}
+    if wanted and group != "day":
+        in_pool = customers.filter(joined_on__lte=period.end).filter(
+            Q(left_on__isnull=True) | Q(left_on__gt=period.end)
+        )
+        for key, values in _grouped(in_pool, group, _CUSTOMER_FIELD, **wanted).items():
+            rows[key].update(values)
+    if codes & {"paying_customers", "repeat_customers"}:
+        for key, values in _buyers(scope, period, group).items():
+            rows[key].update(values)
+    return _numbers(rows)
+
+
+def _buyers(scope: Scope, period: Period, group) -> dict:
+    """Distinct paying customers and those with two or more orders in the period."""
+    field = _GROUP_FIELD[group]
+    days = scope.filter(CustomerDay.objects.filter(day__range=(period.start, period.end)))
+    per_customer = days.values(*([field] if field else []), "customer_id").annotate(n=Sum("orders"))
+    inner, params = per_customer.query.sql_with_params()
+    key = f"x.{connection.ops.quote_name(field)}" if field else "NULL"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {key}, count(*), count(*) FILTER (WHERE x.n >= 2) FROM ({inner}) x GROUP BY 1",  # noqa: S608
+            params,
+        )
+        return {row[0]: {"paying_customers": row[1], "repeat_customers": row[2]} for row in cursor.fetchall()}
+
+
+def _organisation_counts(codes, scope: Scope, period: Period, group) -> dict:
+    rows: dict = defaultdict(dict)
+    if "headcount" in codes:
+        people = User.objects.filter(is_active=True)
+        if scope.member_ids is not None:
+            people = people.filter(pk__in=scope.member_ids)
+        if group == "member":
+            for pk in people.values_list("pk", flat=True):
+                rows[pk]["headcount"] = 1
+        else:
+            rows[None]["headcount"] = people.count()
+    if "active_members" in codes:
+        rollups = scope.filter(DailyRollup.objects.filter(day__range=(period.start, period.end), member__isnull=False))
+        for key, values in _grouped(rollups, group, active_members=Count("member", distinct=True)).items():
+            rows[key].update(values)
+    if "campaigns" in codes:
+        campaigns = Campaign.objects.filter(starts_on__lte=period.end, ends_on__gte=period.start)
+        if scope.member_ids is not None:
+            campaigns = campaigns.filter(owner_id__in=scope.member_ids)
+        if group == "member":
+            for owner_id, n in campaigns.values_list("owner_id").annotate(n=Count("pk")):
+                rows[owner_id]["campaigns"] = n
+        else:
+            rows[None]["campaigns"] = campaigns.count()
+    result = _numbers(rows)
+    if group in ("day", "channel", "campaign") and None in result:
+        # Headcount and campaigns do not split by day or channel: every row carries the total.
+        result[EVERY_ROW] = result.pop(None)
+    return result

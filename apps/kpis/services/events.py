@@ -1,0 +1,293 @@
+"""Events in: validate a batch item by item, store the good ones once, update the read models.
+
+A batch answers per item (created / duplicate / error with field messages). Items are stored
+with INSERT … ON CONFLICT (external_id) DO NOTHING, so a replayed batch — even one racing its
+own retry — stores nothing twice, and only what was really inserted reaches the rollups.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.fields import SkipField, empty
+
+from apps.kpis.catalogue import Channel, EventKind
+from apps.kpis.models import Campaign, Customer, Event
+from apps.kpis.services.rollups import StoredEvent, customers_refresh, rollups_apply
+from apps.tenants.selectors import current_brand
+
+MAX_BATCH = 1000
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+TAG_SEPARATOR = "\x1f"
+
+User = get_user_model()
+
+
+class EventInSerializer(serializers.Serializer):
+    """One event as an integration sends it."""
+
+    external_id = serializers.CharField(max_length=100, help_text="Your id for the event; a replay is ignored.")
+    kind = serializers.ChoiceField(choices=EventKind.choices)
+    occurred_at = serializers.DateTimeField(help_text="ISO 8601; without an offset, the brand's time zone.")
+    member = serializers.CharField(
+        max_length=254, required=False, allow_blank=True, help_text="The employee: employee number (工号) or email."
+    )
+    channel = serializers.ChoiceField(
+        choices=Channel.choices, required=False, allow_blank=True, help_text="Defaults to the campaign's channel."
+    )
+    campaign = serializers.CharField(max_length=64, required=False, allow_blank=True, help_text="Campaign code.")
+    customer = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, help_text="Customer reference (e.g. WeCom external id)."
+    )
+    quantity = serializers.IntegerField(
+        min_value=0, max_value=10_000_000, default=1, help_text="Count (reads, fans …); items for an order."
+    )
+    amount = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal(0),
+        default=Decimal(0),
+        help_text="Order value or cost, in the brand's currency.",
+    )
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=50), max_length=20, required=False, help_text="Customer tags seen."
+    )
+
+
+class EventBatchSerializer(serializers.Serializer):
+    events = EventInSerializer(many=True, max_length=MAX_BATCH, allow_empty=False)
+
+
+@dataclass
+class ItemResult:
+    index: int
+    external_id: str | None
+    status: str  # created | duplicate | error
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class BatchResult:
+    items: list[ItemResult]
+
+    def count(self, status: str) -> int:
+        return sum(1 for item in self.items if item.status == status)
+
+    @property
+    def created(self) -> int:
+        return self.count("created")
+
+    @property
+    def duplicates(self) -> int:
+        return self.count("duplicate")
+
+    @property
+    def errors(self) -> int:
+        return self.count("error")
+
+
+class _Validator:
+    """Runs EventInSerializer's fields directly: the same rules and messages as the serializer,
+    without its per-instance machinery, which costs ten times more on a 1,000-item batch."""
+
+    def __init__(self, time_zone: ZoneInfo):
+        self.fields = EventInSerializer().fields
+        self.tz = time_zone
+        self.latest = timezone.now() + timedelta(days=1)
+
+    def __call__(self, raw) -> tuple[dict | None, dict[str, list[str]]]:
+        if not isinstance(raw, dict):
+            return None, {"non_field_errors": [_("每个事件应是一个 JSON 对象。")]}
+        clean, errors = {}, {}
+        for name, field_ in self.fields.items():
+            try:
+                clean[name] = field_.run_validation(raw.get(name, empty))
+            except SkipField:
+                clean[name] = field_.default if field_.default is not empty else ""
+            except ValidationError as error:
+                detail = error.detail
+                errors[name] = [str(m) for m in detail] if isinstance(detail, list) else [str(detail)]
+        if "occurred_at" in clean:
+            occurred = clean["occurred_at"]
+            if timezone.is_naive(occurred):
+                occurred = occurred.replace(tzinfo=self.tz)
+            if not EARLIEST <= occurred <= self.latest:
+                errors["occurred_at"] = [_("发生时间应在 2000 年之后且不晚于明天。")]
+            clean["occurred_at"] = occurred
+        clean["tags"] = [tag.strip() for tag in clean.get("tags") or () if tag.strip()]
+        return (None, errors) if errors else (clean, {})
+
+
+def _members_by_ref(refs: set[str]) -> dict[str, int]:
+    if not refs:
+        return {}
+    lowered = {ref.lower() for ref in refs}
+    found: dict[str, int] = {}
+    for pk, employee_no, email in User.objects.filter(Q(employee_no__in=refs) | Q(email__in=lowered)).values_list(
+        "pk", "employee_no", "email"
+    ):
+        if employee_no:
+            found[employee_no] = pk
+        found[email] = pk
+    return {ref: found.get(ref) or found.get(ref.lower()) for ref in refs if ref in found or ref.lower() in found}
+
+
+def _customer_ids(first_seen: dict[str, tuple[datetime, date]]) -> tuple[dict[str, int], set[int]]:
+    """Ids for customer refs, creating those not seen before (their facts are filled in later).
+
+    Returns the ids by ref and the ids created now.
+    """
+    if not first_seen:
+        return {}, set()
+    refs = sorted(first_seen)
+    table = Customer._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (ref, first_seen_at, joined_on, channel, tags, orders_count, gmv_total) "  # noqa: S608
+            f"SELECT ref, seen, day, '', '{{}}', 0, 0 FROM unnest(%s::text[], %s::timestamptz[], %s::date[]) "
+            f"AS t(ref, seen, day) ON CONFLICT (ref) DO NOTHING RETURNING id",
+            [refs, [first_seen[r][0] for r in refs], [first_seen[r][1] for r in refs]],
+        )
+        created = {pk for (pk,) in cursor.fetchall()}
+    return dict(Customer.objects.filter(ref__in=refs).values_list("ref", "pk")), created
+
+
+_INSERT_EVENTS = f"""
+    INSERT INTO {Event._meta.db_table}
+        (external_id, kind, occurred_at, day, member_id, channel, campaign_id, customer_id, quantity, amount,
+         tags, created_at)
+    SELECT external_id, kind, occurred_at, day, member_id, channel, campaign_id, customer_id, quantity, amount,
+           CASE WHEN tags = '' THEN '{{}}'::varchar[] ELSE string_to_array(tags, %s)::varchar[] END, now()
+    FROM unnest(%s::text[], %s::text[], %s::timestamptz[], %s::date[], %s::bigint[], %s::text[], %s::bigint[],
+                %s::bigint[], %s::integer[], %s::numeric[], %s::text[])
+         AS t(external_id, kind, occurred_at, day, member_id, channel, campaign_id, customer_id, quantity, amount, tags)
+    ON CONFLICT (external_id) DO NOTHING
+    RETURNING external_id
+"""  # noqa: S608 (table name is ours)
+
+_EVENT_COLUMNS = (
+    "external_id",
+    "kind",
+    "occurred_at",
+    "day",
+    "member_id",
+    "channel",
+    "campaign_id",
+    "customer_id",
+    "quantity",
+    "amount",
+    "tags",
+)
+
+
+def events_ingest(*, items: Sequence) -> BatchResult:
+    """Store a batch of raw event dicts (API JSON or import rows); report each item's fate."""
+    brand_tz = ZoneInfo(current_brand().time_zone)
+    validate = _Validator(brand_tz)
+    results: list[ItemResult] = []
+    valid: list[tuple[ItemResult, dict]] = []
+    for index, raw in enumerate(items):
+        clean, errors = validate(raw)
+        external_id = clean["external_id"] if clean else (raw.get("external_id") if isinstance(raw, dict) else None)
+        result = ItemResult(
+            index=index,
+            external_id=None if external_id is None else str(external_id),
+            status="error" if errors else "pending",
+            errors=errors,
+        )
+        results.append(result)
+        if clean:
+            valid.append((result, clean))
+    if valid:
+        with transaction.atomic():
+            _store(valid, brand_tz)
+    return BatchResult(results)
+
+
+def _store(valid: list[tuple[ItemResult, dict]], brand_tz: ZoneInfo) -> None:
+    members = _members_by_ref({c["member"] for _, c in valid if c["member"]})
+    campaigns = {
+        code: (pk, channel)
+        for code, pk, channel in Campaign.objects.filter(
+            code__in={c["campaign"] for _, c in valid if c["campaign"]}
+        ).values_list("code", "pk", "channel")
+    }
+    rows: list[tuple[ItemResult, dict]] = []
+    seen: set[str] = set()
+    first_seen: dict[str, tuple[datetime, date]] = {}
+    for result, clean in valid:
+        errors = {}
+        if clean["member"] and clean["member"] not in members:
+            errors["member"] = [_("本品牌没有工号或邮箱为 %(ref)s 的人员。") % {"ref": clean["member"]}]
+        if clean["campaign"] and clean["campaign"] not in campaigns:
+            errors["campaign"] = [_("没有代码为 %(code)s 的活动。") % {"code": clean["campaign"]}]
+        if errors:
+            result.status, result.errors = "error", errors
+            continue
+        if clean["external_id"] in seen:
+            result.status = "duplicate"
+            continue
+        seen.add(clean["external_id"])
+        campaign_id, campaign_channel = campaigns.get(clean["campaign"], (None, ""))
+        day = clean["occurred_at"].astimezone(brand_tz).date()
+        row = {
+            "external_id": clean["external_id"],
+            "kind": clean["kind"],
+            "occurred_at": clean["occurred_at"],
+            "day": day,
+            "member_id": members.get(clean["member"]),
+            "channel": clean["channel"] or campaign_channel,
+            "campaign_id": campaign_id,
+            "customer_ref": clean["customer"],
+            "quantity": clean["quantity"],
+            "amount": clean["amount"],
+            "tags": TAG_SEPARATOR.join(clean["tags"]),
+        }
+        if row["customer_ref"]:
+            earliest = first_seen.get(row["customer_ref"])
+            if earliest is None or row["occurred_at"] < earliest[0]:
+                first_seen[row["customer_ref"]] = (row["occurred_at"], day)
+        rows.append((result, row))
+    if not rows:
+        return
+    customer_ids, new_customers = _customer_ids(first_seen)
+    for _result, row in rows:
+        ref = row.pop("customer_ref")
+        row["customer_id"] = customer_ids[ref] if ref else None
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_EVENTS, [TAG_SEPARATOR, *([row[c] for _, row in rows] for c in _EVENT_COLUMNS)])
+        inserted = {external_id for (external_id,) in cursor.fetchall()}
+    stored = []
+    for result, row in rows:
+        if row["external_id"] in inserted:
+            result.status = "created"
+            stored.append(
+                StoredEvent(
+                    row["kind"],
+                    row["day"],
+                    row["member_id"],
+                    row["channel"],
+                    row["campaign_id"],
+                    row["customer_id"],
+                    row["quantity"],
+                    row["amount"],
+                )
+            )
+        else:
+            result.status = "duplicate"
+    rollups_apply(stored)
+    touched = {event.customer_id for event in stored if event.customer_id is not None}
+    customers_refresh(touched)
+    if new_customers - touched:  # created for an item that then turned out to be a replay
+        Customer.objects.filter(pk__in=new_customers - touched).delete()

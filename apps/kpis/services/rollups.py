@@ -1,0 +1,204 @@
+"""Read models derived from events: daily rollups, fan balances, customer-days and customers.
+
+Ingestion adds each stored batch's contribution (`rollups_apply`, sums only, so the order in
+which events arrive does not matter); `rollups_rebuild` recomputes everything from the events
+with the same column mapping. A property test holds the two to the same result.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection, transaction
+
+from apps.kpis.catalogue import CONTACT_KINDS, KIND_COLUMN, MONEY_COLUMNS, ROLLUP_COLUMNS, EventKind
+from apps.kpis.models import Customer, CustomerDay, DailyRollup, Event, FanBalance
+
+ROLLUP_KEY = ("day", "member_id", "channel", "campaign_id")
+BALANCE_KEY = ("member_id", "channel", "campaign_id")
+CUSTOMER_DAY_KEY = ("customer_id", "day", "member_id", "channel", "campaign_id")
+_KEY_TYPES = {"day": "date", "member_id": "bigint", "channel": "text", "campaign_id": "bigint", "customer_id": "bigint"}
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """What the read models need of an event that was just stored."""
+
+    kind: str
+    day: date
+    member_id: int | None
+    channel: str
+    campaign_id: int | None
+    customer_id: int | None
+    quantity: int
+    amount: Decimal
+
+
+def _column_deltas(event: StoredEvent) -> dict[str, int | Decimal]:
+    column = KIND_COLUMN.get(event.kind)
+    if column:
+        return {column: event.quantity}
+    if event.kind == EventKind.ORDER:
+        return {"orders": 1, "items": event.quantity, "gmv": event.amount}
+    if event.kind == EventKind.COST:
+        return {"cost": event.amount}
+    return {}
+
+
+def _upsert_sums(table: str, key: tuple[str, ...], constraint: str, rows: dict[tuple, dict], columns) -> None:
+    """INSERT … ON CONFLICT DO UPDATE adding to the existing sums, keys sorted to avoid deadlocks."""
+    if not rows:
+        return
+    ordered = sorted(rows.items(), key=lambda item: tuple((v is None, v) for v in item[0]))
+    arrays = [[k[i] for k, _ in ordered] for i in range(len(key))]
+    arrays += [[(Decimal if col in MONEY_COLUMNS else int)(sums.get(col, 0)) for _, sums in ordered] for col in columns]
+    types = [_KEY_TYPES[k] for k in key] + ["numeric" if c in MONEY_COLUMNS else "bigint" for c in columns]
+    names = ", ".join([*key, *columns])
+    unnest = ", ".join(f"%s::{t}[]" for t in types)
+    updates = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT * FROM unnest({unnest}) "  # noqa: S608 (names are ours)
+            f"ON CONFLICT ON CONSTRAINT {constraint} DO UPDATE SET {updates}",
+            arrays,
+        )
+
+
+def rollups_apply(events: Iterable[StoredEvent]) -> None:
+    """Add freshly stored events to rollups, fan balances and customer-days (caller's transaction)."""
+    rollups: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
+    balances: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
+    customer_days: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
+    for event in events:
+        deltas = _column_deltas(event)
+        row = rollups[(event.day, event.member_id, event.channel, event.campaign_id)]
+        for column, value in deltas.items():
+            row[column] += value
+        if event.kind in (EventKind.FAN_ADDED, EventKind.FAN_DELETED):
+            sign = 1 if event.kind == EventKind.FAN_ADDED else -1
+            balances[(event.member_id, event.channel, event.campaign_id)]["net"] += sign * event.quantity
+        if event.kind == EventKind.ORDER and event.customer_id is not None:
+            day = customer_days[(event.customer_id, event.day, event.member_id, event.channel, event.campaign_id)]
+            day["orders"] += 1
+            day["gmv"] += event.amount
+    _upsert_sums(DailyRollup._meta.db_table, ROLLUP_KEY, "rollup_key", rollups, ROLLUP_COLUMNS)
+    _upsert_sums(FanBalance._meta.db_table, BALANCE_KEY, "fan_balance_key", balances, ["net"])
+    _upsert_sums(CustomerDay._meta.db_table, CUSTOMER_DAY_KEY, "customer_day_key", customer_days, ["orders", "gmv"])
+
+
+# --- customers -------------------------------------------------------------------------------
+
+_FIRST = "(array_agg({col} ORDER BY e.occurred_at, e.id) FILTER (WHERE {cond}))[1]"
+_CUSTOMER_FACTS = f"""
+    SELECT e.customer_id,
+        min(e.occurred_at) AS first_seen_at,
+        (array_agg(e.day ORDER BY e.occurred_at, e.id))[1] AS joined_on,
+        {_FIRST.format(col="e.member_id", cond="e.member_id IS NOT NULL")} AS owner_id,
+        coalesce({_FIRST.format(col="e.channel", cond="e.channel <> ''")}, '') AS channel,
+        {_FIRST.format(col="e.campaign_id", cond="e.campaign_id IS NOT NULL")} AS campaign_id,
+        count(*) FILTER (WHERE e.kind = 'order') AS orders_count,
+        coalesce(sum(e.amount) FILTER (WHERE e.kind = 'order'), 0) AS gmv_total,
+        min(e.day) FILTER (WHERE e.kind = 'order') AS first_order_on,
+        max(e.day) FILTER (WHERE e.kind = 'order') AS last_order_on,
+        max(e.day) FILTER (WHERE e.kind = ANY(%(contact)s)) AS last_contact_on,
+        CASE WHEN max(e.occurred_at) FILTER (WHERE e.kind = 'fan_deleted')
+                  > coalesce(max(e.occurred_at) FILTER (WHERE e.kind = 'fan_added'), '-infinity')
+             THEN (array_agg(e.day ORDER BY e.occurred_at DESC, e.id DESC) FILTER (WHERE e.kind = 'fan_deleted'))[1]
+        END AS left_on,
+        coalesce((SELECT array_agg(DISTINCT tag ORDER BY tag) FROM {Event._meta.db_table} t, unnest(t.tags) tag
+                  WHERE t.customer_id = e.customer_id), ARRAY[]::varchar[]) AS tags
+    FROM {Event._meta.db_table} e
+    WHERE e.customer_id IS NOT NULL {{only}}
+    GROUP BY e.customer_id
+"""  # noqa: S608 (table names are ours)
+_FACT_COLUMNS = (
+    "first_seen_at",
+    "joined_on",
+    "owner_id",
+    "channel",
+    "campaign_id",
+    "orders_count",
+    "gmv_total",
+    "first_order_on",
+    "last_order_on",
+    "last_contact_on",
+    "left_on",
+    "tags",
+)
+
+
+def customers_refresh(customer_ids: Iterable[int] | None = None) -> None:
+    """Recompute customers' derived fields from their events (all customers when ids is None)."""
+    ids = None if customer_ids is None else sorted(set(customer_ids))
+    if ids == []:
+        return
+    only = "" if ids is None else "AND e.customer_id = ANY(%(ids)s)"
+    assignments = ", ".join(f"{col} = facts.{col}" for col in _FACT_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Customer._meta.db_table} c SET {assignments} "  # noqa: S608 (names are ours)
+            f"FROM ({_CUSTOMER_FACTS.format(only=only)}) facts WHERE c.id = facts.customer_id",
+            {"ids": ids, "contact": [str(kind) for kind in CONTACT_KINDS]},
+        )
+
+
+# --- rebuild -----------------------------------------------------------------------------------
+
+
+def _rollup_select_sql() -> str:
+    sums = []
+    for column in ROLLUP_COLUMNS:
+        kinds = [kind for kind, col in KIND_COLUMN.items() if col == column]
+        if kinds:
+            expr = f"sum(quantity) FILTER (WHERE kind IN ({', '.join(repr(str(k)) for k in kinds)}))"
+        elif column == "orders":
+            expr = "count(*) FILTER (WHERE kind = 'order')"
+        elif column == "items":
+            expr = "sum(quantity) FILTER (WHERE kind = 'order')"
+        elif column == "gmv":
+            expr = "sum(amount) FILTER (WHERE kind = 'order')"
+        else:  # cost
+            expr = "sum(amount) FILTER (WHERE kind = 'cost')"
+        sums.append(f"coalesce({expr}, 0)")
+    return (
+        f"INSERT INTO {DailyRollup._meta.db_table} ({', '.join([*ROLLUP_KEY, *ROLLUP_COLUMNS])}) "  # noqa: S608
+        f"SELECT {', '.join(ROLLUP_KEY)}, {', '.join(sums)} FROM {Event._meta.db_table} "
+        f"GROUP BY {', '.join(ROLLUP_KEY)}"
+    )
+
+
+@transaction.atomic
+def rollups_rebuild(*, time_zone: str) -> None:
+    """Recompute every read model from the events, re-deriving each event's local day first.
+
+    Ingestion waits meanwhile (the rollup table is locked), so no batch falls between the two.
+    """
+    event, rollup = Event._meta.db_table, DailyRollup._meta.db_table
+    balance, customer_day = FanBalance._meta.db_table, CustomerDay._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {rollup}, {balance}, {customer_day} IN EXCLUSIVE MODE")
+        cursor.execute(
+            f"UPDATE {event} SET day = (occurred_at AT TIME ZONE %s)::date "  # noqa: S608
+            f"WHERE day <> (occurred_at AT TIME ZONE %s)::date",
+            [time_zone, time_zone],
+        )
+        cursor.execute(f"DELETE FROM {rollup}")  # noqa: S608
+        cursor.execute(f"DELETE FROM {balance}")  # noqa: S608
+        cursor.execute(f"DELETE FROM {customer_day}")  # noqa: S608
+        cursor.execute(_rollup_select_sql())
+        cursor.execute(
+            f"INSERT INTO {balance} (member_id, channel, campaign_id, net) "  # noqa: S608
+            f"SELECT member_id, channel, campaign_id, "
+            f"sum(CASE WHEN kind = 'fan_added' THEN quantity ELSE -quantity END) FROM {event} "
+            f"WHERE kind IN ('fan_added', 'fan_deleted') GROUP BY member_id, channel, campaign_id"
+        )
+        cursor.execute(
+            f"INSERT INTO {customer_day} ({', '.join(CUSTOMER_DAY_KEY)}, orders, gmv) "  # noqa: S608
+            f"SELECT {', '.join(CUSTOMER_DAY_KEY)}, count(*), sum(amount) FROM {event} "
+            f"WHERE kind = 'order' AND customer_id IS NOT NULL GROUP BY {', '.join(CUSTOMER_DAY_KEY)}"
+        )
+    customers_refresh()
