@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from apps.kpis import api as kpis_api
 from apps.organisation import api as organisation_api
 from apps.organisation.admin import brand_admin
 
@@ -11,10 +12,19 @@ router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("people", organisation_api.PersonViewSet, basename="person")
 router.register("teams", organisation_api.TeamViewSet, basename="team")
+router.register("campaigns", kpis_api.CampaignViewSet, basename="campaign")
+router.register("targets", kpis_api.TargetViewSet, basename="target")
+router.register("custom-metrics", kpis_api.CustomMetricViewSet, basename="custom-metric")
+router.register("customers", kpis_api.CustomerViewSet, basename="customer")
 
 api_v1 = [
     path("", include(router.urls)),
     path("roles/", organisation_api.RoleListView.as_view(), name="roles"),
+    path("events/", kpis_api.EventBatchView.as_view(), name="events"),
+    path("metrics/", kpis_api.MetricListView.as_view(), name="metrics"),
+    path("kpis/", kpis_api.KpiValuesView.as_view(), name="kpis"),
+    path("kpi-settings/", kpis_api.KpiSettingsView.as_view(), name="kpi-settings"),
+    path("stage-weights/", kpis_api.StageWeightsView.as_view(), name="stage-weights"),
 ]
 
 urlpatterns = [

@@ -27,12 +27,16 @@ class BrandFixture:
 
     def client(self, as_user: str | None = None, **extra) -> Client:
         """A test client on this brand's site, optionally logged in as 'admin', 'ops' or 'rep'."""
+        return self.client_for(getattr(self, f"{as_user}_id") if as_user else None, **extra)
+
+    def client_for(self, user_id: int | None, **extra) -> Client:
+        """A test client on this brand's site logged in as the person with this id."""
         client = Client(HTTP_HOST=self.host, **extra)
-        if as_user:
+        if user_id is not None:
             from apps.accounts.models import User
 
             with schema_context(self.brand.schema_name):  # the session is bound to this brand
-                client.force_login(User.objects.get(pk=getattr(self, f"{as_user}_id")))
+                client.force_login(User.objects.get(pk=user_id))
         return client
 
     def __enter__(self):

@@ -143,3 +143,16 @@ def targets_import(*, rows: list[dict]) -> tuple[int, list[TargetRowError]]:
         for fields in parsed:
             target_set(**fields)
     return len(parsed), []
+
+
+@transaction.atomic
+def targets_set_many(*, items: list[dict]) -> list[Target]:
+    """Several targets in one transaction: all are set or, on the first error, none."""
+    saved = []
+    for index, fields in enumerate(items):
+        try:
+            saved.append(target_set(**fields))
+        except ValidationError as error:
+            detail = error.message_dict if hasattr(error, "error_dict") else error.messages
+            raise ValidationError({str(index): detail}) from None
+    return saved

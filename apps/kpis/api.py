@@ -1,0 +1,487 @@
+"""The KPI API: events in (batches, idempotent), campaigns, targets, metrics, figures, customers."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.fields import get_error_detail
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.models import User
+from apps.kpis.catalogue import Unit
+from apps.kpis.formatting import decimal_text
+from apps.kpis.models import Campaign, Customer, CustomMetric, Event, KpiSettings, StageWeight, Target
+from apps.kpis.periods import Period, PeriodError, brand_today
+from apps.kpis.selectors import customers as customer_selectors
+from apps.kpis.selectors.access import focus_from_params, kpi_visibility, visible_customer
+from apps.kpis.selectors.metrics import GROUPS, metric_table, metrics_registry
+from apps.kpis.selectors.targets import figures, kpi_settings
+from apps.kpis.services import campaigns as campaign_services
+from apps.kpis.services import metrics as metric_services
+from apps.kpis.services import targets as target_services
+from apps.kpis.services.events import MAX_BATCH, EventBatchSerializer, events_ingest
+from apps.organisation.api import ServiceErrorsMixin
+from apps.organisation.models import Team
+from apps.organisation.roles import Capability, Role
+from apps.tenants.selectors import current_brand
+
+# --- events ------------------------------------------------------------------------------------
+
+
+class ItemResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    external_id = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=["created", "duplicate", "error"])
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class BatchResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    errors = serializers.IntegerField()
+    results = ItemResultSerializer(many=True)
+
+
+class EventSerializer(serializers.ModelSerializer):
+    member = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    campaign = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    customer = serializers.SlugRelatedField(slug_field="ref", read_only=True)
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "external_id",
+            "kind",
+            "occurred_at",
+            "day",
+            "member",
+            "channel",
+            "campaign",
+            "customer",
+            "quantity",
+            "amount",
+            "tags",
+            "created_at",
+        ]
+
+
+class EventBatchView(generics.ListAPIView):
+    """POST a batch of up to 1,000 events; each item is answered created, duplicate or error.
+
+    Replaying a batch stores nothing twice (events are keyed by `external_id`). Items with errors
+    are reported with field messages; the others are stored. GET lists stored events.
+    """
+
+    serializer_class = EventSerializer
+    read_capability = Capability.KPI_VIEW_BRAND
+    write_capability = Capability.EVENTS_INGEST
+
+    def get_queryset(self):
+        events = Event.objects.select_related("member", "campaign", "customer").order_by("-occurred_at", "-id")
+        params = self.request.query_params
+        for name, lookup in (("kind", "kind"), ("channel", "channel"), ("day", "day")):
+            if params.get(name):
+                events = events.filter(**{lookup: params[name]})
+        if params.get("member"):
+            events = events.filter(member_id=_int(params["member"], "member"))
+        return events
+
+    @extend_schema(
+        request=EventBatchSerializer,
+        responses={200: BatchResultSerializer},
+        description='Body: `{"events": [...]}` or a bare JSON array of events.',
+    )
+    def post(self, request):
+        items = request.data.get("events") if isinstance(request.data, dict) else request.data
+        if not isinstance(items, list) or not items:
+            raise ValidationError({"events": ['请提交事件数组：{"events": [...]}。']})
+        if len(items) > MAX_BATCH:
+            raise ValidationError({"events": [f"一批最多 {MAX_BATCH} 个事件，收到 {len(items)} 个。"]})
+        result = events_ingest(items=items)
+        return Response(
+            {
+                "created": result.created,
+                "duplicates": result.duplicates,
+                "errors": result.errors,
+                "results": [
+                    {"index": item.index, "external_id": item.external_id, "status": item.status, "errors": item.errors}
+                    for item in result.items
+                ],
+            }
+        )
+
+
+def _int(value, name):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationError({name: ["应为整数编号。"]}) from None
+
+
+# --- campaigns -----------------------------------------------------------------------------------
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True, required=False)
+
+    class Meta:
+        model = Campaign
+        fields = ["id", "code", "name", "channel", "owner", "starts_on", "ends_on", "budget", "target_gmv"]
+
+    def validate(self, attrs):
+        starts, ends = (
+            attrs.get("starts_on", getattr(self.instance, "starts_on", None)),
+            attrs.get("ends_on", getattr(self.instance, "ends_on", None)),
+        )
+        if starts and ends and ends < starts:
+            raise ValidationError({"ends_on": ["结束日期不能早于开始日期。"]})
+        return attrs
+
+
+class CampaignViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
+    """Campaigns (活动). Events carry a campaign's `code`; its figures come from those events."""
+
+    serializer_class = CampaignSerializer
+    queryset = Campaign.objects.select_related("owner")
+    read_capability = Capability.KPI_VIEW_BRAND
+    write_capability = Capability.CAMPAIGNS_MANAGE
+
+    def perform_create(self, serializer):
+        serializer.instance = self.call(campaign_services.campaign_create, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = self.call(
+            campaign_services.campaign_update, campaign=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        self.call(campaign_services.campaign_delete, campaign=instance)
+
+
+# --- targets -------------------------------------------------------------------------------------
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    person = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True, required=False)
+    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), allow_null=True, required=False)
+
+    class Meta:
+        model = Target
+        fields = ["id", "metric", "person", "team", "period_kind", "period_start", "value", "test_phase", "updated_at"]
+        read_only_fields = ["id", "updated_at"]
+        validators = []  # target_set replaces the target already set for the same slot
+
+    def validate_metric(self, value):
+        if value not in metrics_registry():
+            raise ValidationError(f"没有这个指标：{value}")
+        return value
+
+
+class TargetViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
+    """KPI targets per person, team or the brand (neither), per month or quarter.
+
+    POST replaces the target already set for the same metric, subject and period.
+    """
+
+    serializer_class = TargetSerializer
+    read_capability = Capability.KPI_VIEW_BRAND
+    write_capability = Capability.TARGETS_MANAGE
+
+    def get_queryset(self):
+        targets = Target.objects.order_by("-period_start", "metric", "id")
+        params = self.request.query_params
+        if params.get("metric"):
+            targets = targets.filter(metric=params["metric"])
+        if params.get("person"):
+            targets = targets.filter(person_id=_int(params["person"], "person"))
+        if params.get("team"):
+            targets = targets.filter(team_id=_int(params["team"], "team"))
+        return targets
+
+    def perform_create(self, serializer):
+        serializer.instance = self.call(target_services.target_set, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        target = serializer.instance
+        data = {
+            "metric": target.metric,
+            "person": target.person,
+            "team": target.team,
+            "period_kind": target.period_kind,
+            "period_start": target.period_start,
+            "value": target.value,
+            "test_phase": target.test_phase,
+            **serializer.validated_data,
+        }
+        if (data["metric"], data["person"], data["team"], data["period_kind"]) != (
+            target.metric,
+            target.person,
+            target.team,
+            target.period_kind,
+        ):
+            raise ValidationError({"metric": ["要改指标、对象或周期，请删除后重新设置。"]})
+        serializer.instance = self.call(target_services.target_set, **data)
+
+    def perform_destroy(self, instance):
+        target_services.target_delete(target=instance)
+
+    @extend_schema(request=TargetSerializer(many=True), responses={200: TargetSerializer(many=True)})
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        """Set many targets at once: all or nothing."""
+        serializer = TargetSerializer(data=request.data, many=True)
+        serializer.is_valid(raise_exception=True)
+        try:
+            saved = target_services.targets_set_many(items=serializer.validated_data)
+        except DjangoValidationError as error:
+            raise ValidationError(get_error_detail(error)) from None
+        return Response(TargetSerializer(saved, many=True).data)
+
+
+# --- metrics -------------------------------------------------------------------------------------
+
+
+class MetricSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    unit = serializers.ChoiceField(choices=Unit.choices)
+    lower_is_better = serializers.BooleanField()
+    formula = serializers.CharField(allow_null=True)
+    custom = serializers.BooleanField()
+
+
+class MetricListView(APIView):
+    """Every metric a brand can use: built-in base and derived ones, and its own."""
+
+    read_capability = Capability.KPI_VIEW_OWN
+
+    @extend_schema(responses=MetricSerializer(many=True))
+    def get(self, request):
+        return Response(
+            MetricSerializer(
+                [
+                    {
+                        "code": m.code,
+                        "name": str(m.name),
+                        "unit": m.unit,
+                        "lower_is_better": m.lower_is_better,
+                        "formula": m.formula,
+                        "custom": m.custom,
+                    }
+                    for m in metrics_registry().values()
+                ],
+                many=True,
+            ).data
+        )
+
+
+class CustomMetricSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CustomMetric
+        fields = ["id", "code", "name", "formula", "unit", "lower_is_better"]
+        validators = []
+
+
+class CustomMetricViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
+    """A brand's own derived metrics: a formula over metric codes (+ - * / and parentheses)."""
+
+    serializer_class = CustomMetricSerializer
+    queryset = CustomMetric.objects.all()
+    read_capability = Capability.KPI_VIEW_OWN
+    write_capability = Capability.METRICS_MANAGE
+
+    def _save(self, serializer, metric=None):
+        data = {"code": "", "name": "", "formula": "", "unit": Unit.RATIO, "lower_is_better": False}
+        if metric is not None:
+            data.update(
+                code=metric.code,
+                name=metric.name,
+                formula=metric.formula,
+                unit=metric.unit,
+                lower_is_better=metric.lower_is_better,
+            )
+        data.update(serializer.validated_data)
+        data["formula_text"] = data.pop("formula")
+        serializer.instance = self.call(metric_services.custom_metric_save, metric=metric, **data)
+
+    def perform_create(self, serializer):
+        self._save(serializer)
+
+    def perform_update(self, serializer):
+        self._save(serializer, serializer.instance)
+
+    def perform_destroy(self, instance):
+        self.call(metric_services.custom_metric_delete, metric=instance)
+
+
+class KpiSettingsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = KpiSettings
+        fields = ["achieved_pct", "exceeded_pct", "stage", "score_cap_pct"]
+
+
+class KpiSettingsView(ServiceErrorsMixin, APIView):
+    """Tier thresholds (达成 / 超额达成, in % of target), the programme's stage, the scorecard cap."""
+
+    read_capability = Capability.KPI_VIEW_OWN
+    write_capability = Capability.METRICS_MANAGE
+
+    @extend_schema(responses=KpiSettingsSerializer)
+    def get(self, request):
+        return Response(KpiSettingsSerializer(kpi_settings()).data)
+
+    @extend_schema(request=KpiSettingsSerializer, responses=KpiSettingsSerializer)
+    def put(self, request):
+        serializer = KpiSettingsSerializer(kpi_settings(), data=request.data)
+        serializer.is_valid(raise_exception=True)
+        settings = self.call(metric_services.kpi_settings_update, **serializer.validated_data)
+        return Response(KpiSettingsSerializer(settings).data)
+
+
+class StageWeightsSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=KpiSettings.Stage.choices)
+    role = serializers.ChoiceField(choices=Role.choices)
+    weights = serializers.DictField(child=serializers.DecimalField(max_digits=6, decimal_places=2, min_value=0))
+
+
+class StageWeightsView(ServiceErrorsMixin, APIView):
+    """Each role's scorecard per stage: metric → weight."""
+
+    read_capability = Capability.KPI_VIEW_OWN
+    write_capability = Capability.METRICS_MANAGE
+
+    @extend_schema(responses=StageWeightsSerializer(many=True))
+    def get(self, request):
+        cards: dict[tuple, dict] = {}
+        for weight in StageWeight.objects.all():
+            cards.setdefault((weight.stage, weight.role), {})[weight.metric] = weight.weight
+        data = [{"stage": s, "role": r, "weights": w} for (s, r), w in sorted(cards.items())]
+        return Response(StageWeightsSerializer(data, many=True).data)
+
+    @extend_schema(request=StageWeightsSerializer, responses=StageWeightsSerializer)
+    def put(self, request):
+        serializer = StageWeightsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.call(metric_services.stage_weights_set, **serializer.validated_data)
+        return Response(serializer.data)
+
+
+# --- figures -------------------------------------------------------------------------------------
+
+_KPI_PARAMETERS = [
+    OpenApiParameter("metrics", str, description="Comma-separated metric codes (see /api/v1/metrics/)."),
+    OpenApiParameter("period", str, enum=["day", "week", "month", "quarter", "custom"]),
+    OpenApiParameter("date", OpenApiTypes.DATE, description="A day inside the period (default: today)."),
+    OpenApiParameter("start", OpenApiTypes.DATE, description="custom period"),
+    OpenApiParameter("end", OpenApiTypes.DATE, description="custom period"),
+    OpenApiParameter("member", int),
+    OpenApiParameter("team", int),
+    OpenApiParameter("channel", str),
+    OpenApiParameter("campaign", int),
+    OpenApiParameter("group_by", str, enum=list(GROUPS)),
+]
+
+
+class KpiValuesView(APIView):
+    """Figures for a person, a team or the brand over a period, with targets and tiers, or broken
+    down by day, member, channel or campaign. People see themselves and the teams they lead."""
+
+    read_capability = Capability.KPI_VIEW_OWN
+
+    @extend_schema(parameters=_KPI_PARAMETERS, responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        params = request.query_params
+        registry = metrics_registry()
+        codes = [c.strip() for c in params.get("metrics", "").split(",") if c.strip()]
+        unknown = [c for c in codes if c not in registry]
+        if not codes or unknown:
+            raise ValidationError({"metrics": [f"未知指标：{', '.join(unknown)}" if unknown else "请指定 metrics。"]})
+        group = params.get("group_by") or None
+        if group is not None and group not in GROUPS:
+            raise ValidationError({"group_by": [f"只能按 {', '.join(GROUPS)} 分组。"]})
+        try:
+            period = Period.from_params(params, brand_today(current_brand().time_zone))
+        except PeriodError as error:
+            raise ValidationError({"period": [str(error)]}) from None
+        try:
+            focus = focus_from_params(request.auth or request.user, params)
+        except DjangoValidationError as error:
+            raise ValidationError(get_error_detail(error)) from None
+        body = {
+            "period": {"kind": period.kind, "start": period.start, "end": period.end},
+            "scope": {"label": str(focus.label), "subject": focus.subject.kind, "id": focus.subject.pk},
+        }
+        if group is None:
+            body["figures"] = [
+                {
+                    "metric": f.metric.code,
+                    "actual": decimal_text(f.actual),
+                    "target": decimal_text(f.target),
+                    "achievement_pct": decimal_text(f.rate, 1),
+                    "tier": f.tier,
+                    "test_phase": f.test_phase,
+                }
+                for f in figures(codes, subject=focus.subject, scope=focus.scope, period=period, registry=registry)
+            ]
+        else:
+            table = metric_table(codes, focus.scope, period, group=group, registry=registry)
+            body["rows"] = [
+                {"key": key, "values": {c: decimal_text(v) for c, v in values.items()}}
+                for key, values in sorted(table.items(), key=lambda kv: (kv[0] is None, str(kv[0])))
+            ]
+        return Response(body)
+
+
+# --- customers -----------------------------------------------------------------------------------
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    owner = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    campaign = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Customer
+        fields = [
+            "id",
+            "ref",
+            "owner",
+            "channel",
+            "campaign",
+            "tags",
+            "joined_on",
+            "left_on",
+            "first_order_on",
+            "last_order_on",
+            "last_contact_on",
+            "orders_count",
+            "gmv_total",
+        ]
+
+
+class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Customers in the pool, built from events. People see their own and their teams' customers."""
+
+    serializer_class = CustomerSerializer
+    read_capability = Capability.KPI_VIEW_OWN
+
+    def get_queryset(self):
+        visibility = kpi_visibility(self.request.auth or self.request.user)
+        params = self.request.query_params
+        owner = _int(params["owner"], "owner") if params.get("owner") else None
+        return customer_selectors.customers_list(visibility=visibility, owner_id=owner, search=params.get("q", ""))
+
+    def get_object(self):
+        return visible_customer(self.request.auth or self.request.user, _int(self.kwargs["pk"], "pk"))
+
+    @extend_schema(responses={200: EventSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        customer = self.get_object()
+        page = self.paginate_queryset(customer_selectors.customer_events(customer))
+        return self.get_paginated_response(EventSerializer(page, many=True).data)
