@@ -76,13 +76,12 @@ class Period:
         kind = params.get("period") or default_kind
         try:
             if kind == "custom":
-                return cls.custom(
-                    date.fromisoformat(params.get("start", "")), date.fromisoformat(params.get("end", ""))
-                )
-            anchor = date.fromisoformat(params["date"]) if params.get("date") else today
+                start, end = date.fromisoformat(params.get("start", "")), date.fromisoformat(params.get("end", ""))
+            else:
+                anchor = date.fromisoformat(params["date"]) if params.get("date") else today
         except ValueError:
             raise PeriodError(_("日期格式应为 YYYY-MM-DD。")) from None
-        return cls.of(kind, anchor)
+        return cls.custom(start, end) if kind == "custom" else cls.of(kind, anchor)
 
     @property
     def days(self) -> int:

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 
 from apps.kpis import formula
 from apps.kpis.catalogue import BUILT_IN, ROLLUP_COLUMNS, Metric, Source
@@ -105,8 +105,11 @@ def metric_table(
     keys: Iterable | None = None,
     registry: dict[str, Metric] | None = None,
 ) -> dict[object, Values]:
-    """{group key: {metric code: value}}; `keys` lists rows that must appear even without data."""
-    assert group is None or group in GROUPS, group
+    """{group key: {metric code: value}}; `keys` lists rows that must appear even without data.
+
+    `group`: None (one row), "day", "member", "channel", "campaign" or Buckets (e.g. teams).
+    """
+    assert group is None or group in GROUPS or isinstance(group, Buckets), group
     registry = registry if registry is not None else metrics_registry()
     codes = [code for code in codes if code in registry]
     base = _base_codes(codes, registry)
@@ -152,14 +155,42 @@ def _evaluate(code: str, known: dict, registry: dict[str, Metric], depth: int = 
 
 # --- base readers: each returns {group key: {code: value}} --------------------------------------
 
-_GROUP_FIELD = {None: None, "day": "day", "member": "member_id", "channel": "channel", "campaign": "campaign_id"}
+
+@dataclass(frozen=True)
+class Buckets:
+    """Group people into buckets (teams, say): {bucket key: member ids}. A grouping like "member"
+    whose rows are the buckets; distinct counts (paying customers) stay distinct per bucket."""
+
+    members: tuple[tuple[int, frozenset[int]], ...]
+
+    @classmethod
+    def of(cls, mapping: dict[int, Iterable[int]]) -> Buckets:
+        return cls(tuple((key, frozenset(ids)) for key, ids in mapping.items()))
+
+    def key_of(self, member_id) -> int | None:
+        return next((key for key, ids in self.members if member_id in ids), None)
 
 
-def _grouped(queryset: QuerySet, group: str | None, field_map: dict | None = None, **aggregates) -> dict:
-    field = (field_map or _GROUP_FIELD)[group]
-    if field is None:
+def _key_expression(group, member_field: str = "member_id", fields: dict | None = None):
+    """What rows are grouped on: None (one row), a column, or a member → bucket CASE."""
+    if group is None:
+        return None
+    if isinstance(group, Buckets):
+        whens = [When(**{f"{member_field}__in": ids}, then=Value(key)) for key, ids in group.members if ids]
+        return Case(*whens, default=Value(None), output_field=IntegerField())
+    field = {"member": member_field, **(fields or {})}.get(group, _GROUP_FIELD[group])
+    return F(field)
+
+
+_GROUP_FIELD = {"day": "day", "channel": "channel", "campaign": "campaign_id"}
+_CUSTOMER_FIELDS = {"day": "joined_on"}  # a customer "happens" on the day they joined
+
+
+def _grouped(queryset: QuerySet, group, member_field="member_id", fields=None, **aggregates) -> dict:
+    key = _key_expression(group, member_field, fields)
+    if key is None:
         return {None: queryset.aggregate(**aggregates)}
-    return {row.pop("_key"): row for row in queryset.annotate(_key=F(field)).values("_key").annotate(**aggregates)}
+    return {row.pop("_key"): row for row in queryset.annotate(_key=key).values("_key").annotate(**aggregates)}
 
 
 def _numbers(rows: dict) -> dict:
@@ -194,15 +225,6 @@ def _fan_totals(codes, scope: Scope, period: Period, group) -> dict:
     return result
 
 
-_CUSTOMER_FIELD = {
-    None: None,
-    "day": "joined_on",
-    "member": "owner_id",
-    "channel": "channel",
-    "campaign": "campaign_id",
-}
-
-
 def _customer_counts(codes, scope: Scope, period: Period, group) -> dict:
     rows: dict = defaultdict(dict)
     customers = scope.filter(Customer.objects.all(), member="owner")
@@ -214,7 +236,7 @@ def _customer_counts(codes, scope: Scope, period: Period, group) -> dict:
     }
     wanted = {code: agg for code, agg in cohort_aggregates.items() if code in codes}
     if wanted:
-        for key, values in _grouped(cohort, group, _CUSTOMER_FIELD, **wanted).items():
+        for key, values in _grouped(cohort, group, "owner_id", _CUSTOMER_FIELDS, **wanted).items():
             rows[key].update(values)
     stocks = {"customers_total": Count("pk"), "customers_tagged": Count("pk", filter=~Q(tags=[]))}
     wanted = {code: agg for code, agg in stocks.items() if code in codes}
@@ -222,7 +244,7 @@ def _customer_counts(codes, scope: Scope, period: Period, group) -> dict:
         in_pool = customers.filter(joined_on__lte=period.end).filter(
             Q(left_on__isnull=True) | Q(left_on__gt=period.end)
         )
-        for key, values in _grouped(in_pool, group, _CUSTOMER_FIELD, **wanted).items():
+        for key, values in _grouped(in_pool, group, "owner_id", _CUSTOMER_FIELDS, **wanted).items():
             rows[key].update(values)
     if codes & {"paying_customers", "repeat_customers"}:
         for key, values in _buyers(scope, period, group).items():
@@ -232,28 +254,37 @@ def _customer_counts(codes, scope: Scope, period: Period, group) -> dict:
 
 def _buyers(scope: Scope, period: Period, group) -> dict:
     """Distinct paying customers and those with two or more orders in the period."""
-    field = _GROUP_FIELD[group]
     days = scope.filter(CustomerDay.objects.filter(day__range=(period.start, period.end)))
-    per_customer = days.values(*([field] if field else []), "customer_id").annotate(n=Sum("orders"))
+    key = _key_expression(group)
+    per_customer = days.annotate(_key=key if key is not None else Value(None, output_field=IntegerField()))
+    per_customer = per_customer.values("_key", "customer_id").annotate(n=Sum("orders"))
     inner, params = per_customer.query.sql_with_params()
-    key = f"x.{connection.ops.quote_name(field)}" if field else "NULL"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {key}, count(*), count(*) FILTER (WHERE x.n >= 2) FROM ({inner}) x GROUP BY 1",  # noqa: S608
+            f"SELECT x._key, count(*), count(*) FILTER (WHERE x.n >= 2) FROM ({inner}) x GROUP BY 1",  # noqa: S608
             params,
         )
         return {row[0]: {"paying_customers": row[1], "repeat_customers": row[2]} for row in cursor.fetchall()}
 
 
+def _per_member(group, pairs) -> dict:
+    """Count (member id, n) pairs per row of a member or bucket grouping."""
+    counts: dict = defaultdict(int)
+    for member_id, n in pairs:
+        counts[group.key_of(member_id) if isinstance(group, Buckets) else member_id] += n
+    return counts
+
+
 def _organisation_counts(codes, scope: Scope, period: Period, group) -> dict:
     rows: dict = defaultdict(dict)
+    per_member = group == "member" or isinstance(group, Buckets)
     if "headcount" in codes:
         people = User.objects.filter(is_active=True)
         if scope.member_ids is not None:
             people = people.filter(pk__in=scope.member_ids)
-        if group == "member":
-            for pk in people.values_list("pk", flat=True):
-                rows[pk]["headcount"] = 1
+        if per_member:
+            for key, n in _per_member(group, ((pk, 1) for pk in people.values_list("pk", flat=True))).items():
+                rows[key]["headcount"] = n
         else:
             rows[None]["headcount"] = people.count()
     if "active_members" in codes:
@@ -264,9 +295,9 @@ def _organisation_counts(codes, scope: Scope, period: Period, group) -> dict:
         campaigns = Campaign.objects.filter(starts_on__lte=period.end, ends_on__gte=period.start)
         if scope.member_ids is not None:
             campaigns = campaigns.filter(owner_id__in=scope.member_ids)
-        if group == "member":
-            for owner_id, n in campaigns.values_list("owner_id").annotate(n=Count("pk")):
-                rows[owner_id]["campaigns"] = n
+        if per_member:
+            for key, n in _per_member(group, campaigns.values_list("owner_id").annotate(n=Count("pk"))).items():
+                rows[key]["campaigns"] = n
         else:
             rows[None]["campaigns"] = campaigns.count()
     result = _numbers(rows)
