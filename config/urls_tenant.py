@@ -30,6 +30,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("apps.dashboards.urls")),
     path("", include("apps.organisation.urls")),
+    path("", include("apps.kpis.urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("admin/", brand_admin.urls),
     path("i18n/", include("django.conf.urls.i18n")),

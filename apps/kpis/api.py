@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import User
+from apps.common.api import ServiceErrorsMixin
 from apps.kpis.catalogue import Unit
 from apps.kpis.formatting import decimal_text
 from apps.kpis.models import Campaign, Customer, CustomMetric, Event, KpiSettings, StageWeight, Target
@@ -25,7 +26,6 @@ from apps.kpis.services import campaigns as campaign_services
 from apps.kpis.services import metrics as metric_services
 from apps.kpis.services import targets as target_services
 from apps.kpis.services.events import MAX_BATCH, EventBatchSerializer, events_ingest
-from apps.organisation.api import ServiceErrorsMixin
 from apps.organisation.models import Team
 from apps.organisation.roles import Capability, Role
 from apps.tenants.selectors import current_brand
@@ -390,7 +390,10 @@ _KPI_PARAMETERS = [
 
 class KpiValuesView(APIView):
     """Figures for a person, a team or the brand over a period, with targets and tiers, or broken
-    down by day, member, channel or campaign. People see themselves and the teams they lead."""
+    down by day, member, channel or campaign. People see themselves and the teams they lead.
+
+    While a period is running, flows (GMV, adds …) are judged against `pace_target`, the share of
+    the target due by today; `target` is always the whole period's."""
 
     read_capability = Capability.KPI_VIEW_OWN
 
@@ -405,8 +408,9 @@ class KpiValuesView(APIView):
         group = params.get("group_by") or None
         if group is not None and group not in GROUPS:
             raise ValidationError({"group_by": [f"只能按 {', '.join(GROUPS)} 分组。"]})
+        today = brand_today(current_brand().time_zone)
         try:
-            period = Period.from_params(params, brand_today(current_brand().time_zone))
+            period = Period.from_params(params, today)
         except PeriodError as error:
             raise ValidationError({"period": [str(error)]}) from None
         try:
@@ -423,11 +427,14 @@ class KpiValuesView(APIView):
                     "metric": f.metric.code,
                     "actual": decimal_text(f.actual),
                     "target": decimal_text(f.target),
+                    "pace_target": decimal_text(f.pace_target),
                     "achievement_pct": decimal_text(f.rate, 1),
                     "tier": f.tier,
                     "test_phase": f.test_phase,
                 }
-                for f in figures(codes, subject=focus.subject, scope=focus.scope, period=period, registry=registry)
+                for f in figures(
+                    codes, subject=focus.subject, scope=focus.scope, period=period, registry=registry, today=today
+                )
             ]
         else:
             table = metric_table(codes, focus.scope, period, group=group, registry=registry)
@@ -481,7 +488,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(responses={200: EventSerializer(many=True)})
     @action(detail=True, methods=["get"])
-    def events(self, request, pk=None):
+    def events(self, request, pk=None, **kwargs):
         customer = self.get_object()
         page = self.paginate_queryset(customer_selectors.customer_events(customer))
         return self.get_paginated_response(EventSerializer(page, many=True).data)

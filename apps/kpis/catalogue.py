@@ -203,3 +203,45 @@ BUILT_IN: dict[str, Metric] = {
         _derived("reads_per_piece", _("篇均阅读"), "reads / content_published", Unit.RATIO),
     ]
 }
+
+
+# The KPIs each role is judged by (DOMAIN.md's table), in the order its pages show them.
+ROLE_KPIS: dict[str, list[str]] = {
+    "ops_manager": [
+        "fans_total",
+        "fans_added",
+        "fans_deleted",
+        "gmv",
+        "roi",
+        "roi_long",
+        "retention_rate",
+        "per_capita_output",
+    ],
+    "activity_planner": ["gmv", "new_customers", "paying_customers", "order_conversion", "aov", "roi", "cost", "cac"],
+    "copywriter": ["content_published", "reads", "shares", "follows", "comments", "reads_per_piece"],
+    "product_ops": [
+        "data_completeness",
+        "task_execution_rate",
+        "report_timeliness",
+        "tool_adoption",
+        "tasks_done",
+        "reports_on_time",
+    ],
+    "designer": ["assets_produced", "on_time_delivery", "asset_clicks", "clicks_per_asset"],
+    "sales_rep": [
+        "fans_total",
+        "fans_added",
+        "fans_deleted",
+        "deletion_rate",
+        "interactions",
+        "gmv",
+        "conversion_rate",
+        "repurchase_rate",
+    ],
+    "brand_admin": ["fans_total", "fans_added", "gmv", "orders", "aov", "roi", "retention_rate", "repurchase_rate"],
+}
+# Team tables: the few columns that tell a team's story at a glance.
+TEAM_COLUMNS = ["gmv", "orders", "aov", "fans_added", "fans_deleted", "fans_total", "conversion_rate"]
+# Whose figures a role answers for: the whole brand's (the pool, campaigns, the back office) or
+# their own work's (a rep's customers, a copywriter's pieces).
+BRAND_WIDE_ROLES = frozenset({"brand_admin", "ops_manager", "activity_planner", "product_ops"})

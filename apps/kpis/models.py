@@ -373,7 +373,7 @@ class ImportRowError(models.Model):
 
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_errors")
     row = models.PositiveIntegerField(_("行号"))
-    external_id = models.CharField(_("外部编号"), max_length=200, blank=True)
+    data = models.JSONField(_("原始数据"), default=dict)  # the row as uploaded, for the fix-and-retry report
     message = models.TextField(_("错误"))
 
     class Meta:

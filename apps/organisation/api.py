@@ -1,13 +1,11 @@
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
-from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.common.api import ServiceErrorsMixin
 from apps.organisation import selectors, services
 from apps.organisation.models import Team
 from apps.organisation.roles import ROLE_CAPABILITIES, Capability, Role
@@ -59,14 +57,6 @@ class PersonSerializer(serializers.ModelSerializer):
             "password",
         ]
         read_only_fields = ["id", "is_active", "date_joined", "deactivated_at"]
-
-
-class ServiceErrorsMixin:
-    def call(self, service, **kwargs):
-        try:
-            return service(**kwargs)
-        except DjangoValidationError as error:
-            raise ValidationError(get_error_detail(error)) from None
 
 
 class PersonViewSet(

@@ -4,28 +4,37 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.organisation.roles import ROLE_HOMES, Capability, Role, can
 
-# Sections of the brand site's navigation and the capability each needs.
+# The brand site's menu and the capability each entry needs: sections in the bar, set-up pages
+# in the "设置" menu.
 _SECTIONS = [
+    (_("KPI 看板"), "kpis:brand", Capability.KPI_VIEW_OWN),
+    (_("活动"), "kpis:campaigns", Capability.KPI_VIEW_BRAND),
     (_("人员"), "organisation:people", Capability.ORG_VIEW),
     (_("团队"), "organisation:teams", Capability.ORG_VIEW),
+]
+_SETTINGS = [
+    (_("KPI 目标"), "kpis:targets", Capability.TARGETS_MANAGE),
+    (_("指标与公式"), "kpis:metrics", Capability.METRICS_MANAGE),
+    (_("达成档位与权重"), "kpis:settings", Capability.METRICS_MANAGE),
+    (_("导入事件"), "kpis:imports", Capability.EVENTS_INGEST),
     (_("API 密钥"), "organisation:api_keys", Capability.API_KEYS_MANAGE),
+    (_("品牌后台"), "brand_admin:index", Capability.BRAND_ADMIN_SITE),
 ]
 
 
 def navigation(request):
-    """The brand site's menu: the homes of the roles one holds, then what one may manage."""
+    """The brand site's menu: the homes of the roles one holds, then what one may see and manage."""
     user = getattr(request, "user", None)
     if connection.schema_name == "public" or user is None or not user.is_authenticated:
         return {}
     labels = dict(Role.choices)
     homes = [(labels[role], reverse(url)) for role, cap, url in ROLE_HOMES if can(user, cap) and role in user.roles]
-    sections = [(label, reverse(url)) for label, url, cap in _SECTIONS if can(user, cap)]
     # caps.org_manage etc.: templates show an action only to those who may use it.
     caps = {capability.name.lower(): can(user, capability) for capability in Capability}
     return {
         "caps": caps,
         "nav_homes": homes,
-        "nav_sections": sections,
-        "nav_admin_site": can(user, Capability.BRAND_ADMIN_SITE),
+        "nav_sections": [(label, reverse(url)) for label, url, cap in _SECTIONS if can(user, cap)],
+        "nav_settings": [(label, reverse(url)) for label, url, cap in _SETTINGS if can(user, cap)],
         "nav_api_docs": can(user, Capability.ORG_VIEW),
     }

@@ -1,15 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.functional import cached_property
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, ListView, TemplateView, View
+from django.views.generic import ListView, TemplateView
 
+from apps.common.views import ServiceActionView, ServiceFormView
 from apps.organisation import selectors, services
 from apps.organisation.forms import ApiKeyForm, PersonCreateForm, PersonForm, TeamForm
 from apps.organisation.models import ApiKey, Team
@@ -17,42 +17,6 @@ from apps.organisation.permissions import CapabilityRequiredMixin
 from apps.organisation.roles import Capability, Role
 
 User = get_user_model()
-
-
-class ServiceFormView(CapabilityRequiredMixin, FormView):
-    """A form whose valid data goes to one service; the service's ValidationErrors become form errors."""
-
-    def perform(self, form):
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            response = self.perform(form)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        return response
-
-
-class ServiceActionView(CapabilityRequiredMixin, View):
-    """POST only: run one service on one object, say how it went, go back to the list."""
-
-    http_method_names = ["post"]
-    success_url = ""
-
-    def get_object(self):
-        raise NotImplementedError
-
-    def perform(self, obj) -> str:
-        """Call the service; return the success message."""
-        raise NotImplementedError
-
-    def post(self, request, **kwargs):
-        try:
-            messages.success(request, self.perform(self.get_object()))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return redirect(self.success_url)
 
 
 # --- people ----------------------------------------------------------------------------

@@ -66,19 +66,19 @@ def test_only_roles_that_ingest_may_post_events(alpha, beta):
 
 @pytest.fixture
 def november(alpha):
-    """Orders for the rep and the admin in November, and a rep target."""
+    """Orders for the rep and the admin in a past month (October 2026), and a rep target."""
     with alpha:
         events_ingest(
             items=[
-                event("order", at=local(3), member="rep@alpha.test", customer="a", amount="600"),
-                event("order", at=local(4), member="rep@alpha.test", customer="a", amount="600"),
-                event("order", at=local(5), member="admin@alpha.test", customer="b", amount="100"),
+                event("order", at=local(6, month=10), member="rep@alpha.test", customer="a", amount="600"),
+                event("order", at=local(7, month=10), member="rep@alpha.test", customer="a", amount="600"),
+                event("order", at=local(8, month=10), member="admin@alpha.test", customer="b", amount="100"),
             ]
         )
         target_set(
             metric="gmv",
             period_kind="month",
-            period_start=date(2026, 11, 1),
+            period_start=date(2026, 10, 1),
             value=1000,
             person=User.objects.get(pk=alpha.rep_id),
         )
@@ -87,7 +87,7 @@ def november(alpha):
 
 def test_figures_come_with_target_achievement_and_tier(november):
     response = november.client("admin").get(
-        f"/api/v1/kpis/?metrics=gmv,orders,aov,repurchase_rate&period=month&date=2026-11-15&member={november.rep_id}"
+        f"/api/v1/kpis/?metrics=gmv,orders,aov,repurchase_rate&period=month&date=2026-10-15&member={november.rep_id}"
     )
     assert response.status_code == 200, response.content
     figures = {f["metric"]: f for f in response.json()["figures"]}
@@ -98,13 +98,14 @@ def test_figures_come_with_target_achievement_and_tier(november):
         "achievement_pct": "120",
         "tier": "exceeded",
         "test_phase": False,
+        "pace_target": None,
     }
     assert figures["aov"]["actual"] == "600" and figures["repurchase_rate"]["actual"] == "100"
 
 
 def test_a_rep_sees_their_own_figures_and_nobody_elses(november):
     rep = november.client("rep")
-    own = rep.get("/api/v1/kpis/?metrics=gmv&period=month&date=2026-11-01").json()
+    own = rep.get("/api/v1/kpis/?metrics=gmv&period=month&date=2026-10-01").json()
     assert own["scope"]["subject"] == "person" and own["figures"][0]["actual"] == "1200"
     assert rep.get(f"/api/v1/kpis/?metrics=gmv&member={november.admin_id}").status_code == 404
     customers = rep.get("/api/v1/customers/").json()["results"]
@@ -114,14 +115,14 @@ def test_a_rep_sees_their_own_figures_and_nobody_elses(november):
 def test_figures_break_down_by_day(november):
     rows = (
         november.client("admin")
-        .get("/api/v1/kpis/?metrics=gmv&period=week&date=2026-11-04&group_by=day")
+        .get("/api/v1/kpis/?metrics=gmv&period=week&date=2026-10-07&group_by=day")
         .json()["rows"]
     )
     assert [(r["key"], r["values"]["gmv"]) for r in rows][:4] == [
-        ("2026-11-02", "0"),
-        ("2026-11-03", "600"),
-        ("2026-11-04", "600"),
-        ("2026-11-05", "100"),
+        ("2026-10-05", "0"),
+        ("2026-10-06", "600"),
+        ("2026-10-07", "600"),
+        ("2026-10-08", "100"),
     ]
 
 

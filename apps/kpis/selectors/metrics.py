@@ -178,7 +178,7 @@ def _key_expression(group, member_field: str = "member_id", fields: dict | None 
     if isinstance(group, Buckets):
         whens = [When(**{f"{member_field}__in": ids}, then=Value(key)) for key, ids in group.members if ids]
         return Case(*whens, default=Value(None), output_field=IntegerField())
-    field = {"member": member_field, **(fields or {})}.get(group, _GROUP_FIELD[group])
+    field = {**_GROUP_FIELD, "member": member_field, **(fields or {})}[group]
     return F(field)
 
 

@@ -16,10 +16,11 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from apps.kpis.catalogue import Metric
+from apps.kpis.catalogue import BRAND_WIDE_ROLES, Metric
 from apps.kpis.models import KpiSettings, StageWeight, Target
 from apps.kpis.periods import Period, add_months, month_start, quarter_start
 from apps.kpis.selectors.metrics import Scope, metric_values, metrics_registry
+from apps.organisation.roles import Role
 
 HUNDRED = Decimal(100)
 
@@ -56,6 +57,8 @@ class Figure:
     rate: Decimal | None = None  # achievement in %, direction-aware
     tier: str | None = None
     test_phase: bool = False
+    # While the period runs, a flow is judged against the share of its target due by today.
+    pace_target: Decimal | None = None
 
     @property
     def tier_label(self):
@@ -92,8 +95,11 @@ def tier_for(rate: Decimal | None, settings: KpiSettings) -> str | None:
 class TargetBook:
     """Every target touching a period, loaded once; answers for any subject and metric."""
 
-    def __init__(self, period: Period, metrics: list[str] | None = None):
+    def __init__(self, period: Period, metrics: list[str] | None = None, today: date | None = None):
         self.period = period
+        # Share of the period lived through, when it is still running (None: judge on the whole target).
+        elapsed = period.elapsed_days(today) if today else period.days
+        self.pace = Decimal(elapsed) / period.days if 0 < elapsed < period.days else None
         months = period.months()
         quarters = sorted({quarter_start(m) for m in months})
         targets = Target.objects.filter(
@@ -166,19 +172,26 @@ def figures(
     book: TargetBook | None = None,
     registry=None,
     settings: KpiSettings | None = None,
+    today: date | None = None,
 ) -> list[Figure]:
-    """Actual, target, achievement and tier for each metric of one subject."""
+    """Actual, target, achievement and tier for each metric of one subject.
+
+    With `today` inside the period, flows are judged against the target's share due so far.
+    """
     registry = registry or metrics_registry()
     settings = settings or kpi_settings()
     codes = [code for code in codes if code in registry]
     values = values if values is not None else metric_values(codes, scope, period, registry=registry)
-    book = book or TargetBook(period, codes)
+    book = book or TargetBook(period, codes, today)
     result = []
     for code in codes:
         metric = registry[code]
         target, test_phase = book.target(metric, subject, scope.member_ids)
-        rate = achievement(metric, values.get(code), target)
-        result.append(Figure(metric, values.get(code), target, rate, tier_for(rate, settings), test_phase))
+        pace_target = None
+        if target is not None and metric.flow and book.pace is not None:
+            pace_target = (target * book.pace).quantize(Decimal("0.01"))
+        rate = achievement(metric, values.get(code), pace_target if pace_target is not None else target)
+        result.append(Figure(metric, values.get(code), target, rate, tier_for(rate, settings), test_phase, pace_target))
     return result
 
 
@@ -199,6 +212,10 @@ class Scorecard:
     lines: list[ScoreLine] = field(default_factory=list)
 
     @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+    @property
     def score(self) -> Decimal | None:
         """Weighted achievement in %, over the KPIs that have a target and count."""
         counted = [line for line in self.lines if line.points is not None]
@@ -208,13 +225,13 @@ class Scorecard:
         return sum((line.points for line in counted), Decimal(0)) / weight
 
 
-def scorecard(*, person, role: str, period: Period, registry=None, settings=None) -> Scorecard:
+def scorecard(*, person, role: str, period: Period, registry=None, settings=None, today=None) -> Scorecard:
     settings = settings or kpi_settings()
     weights = {w.metric: w.weight for w in StageWeight.objects.filter(stage=settings.stage, role=role)}
     card = Scorecard(role=role, stage=settings.stage)
     if not weights:
         return card
-    scope = Scope.member(person.pk)
+    scope = Scope.brand() if role in BRAND_WIDE_ROLES else Scope.member(person.pk)
     for figure in figures(
         list(weights),
         subject=Subject("person", person.pk),
@@ -222,6 +239,7 @@ def scorecard(*, person, role: str, period: Period, registry=None, settings=None
         period=period,
         registry=registry,
         settings=settings,
+        today=today,
     ):
         points = None
         if figure.rate is not None and figure.counts_against:

@@ -191,9 +191,7 @@ _EVENT_COLUMNS = (
 )
 
 
-def events_ingest(*, items: Sequence) -> BatchResult:
-    """Store a batch of raw event dicts (API JSON or import rows); report each item's fate."""
-    brand_tz = ZoneInfo(current_brand().time_zone)
+def _validated(items: Sequence, brand_tz: ZoneInfo) -> tuple[list[ItemResult], list[tuple[ItemResult, dict]]]:
     validate = _Validator(brand_tz)
     results: list[ItemResult] = []
     valid: list[tuple[ItemResult, dict]] = []
@@ -209,13 +207,36 @@ def events_ingest(*, items: Sequence) -> BatchResult:
         results.append(result)
         if clean:
             valid.append((result, clean))
+    return results, valid
+
+
+def events_ingest(*, items: Sequence) -> BatchResult:
+    """Store a batch of raw event dicts (API JSON or import rows); report each item's fate."""
+    brand_tz = ZoneInfo(current_brand().time_zone)
+    results, valid = _validated(items, brand_tz)
     if valid:
         with transaction.atomic():
-            _store(valid, brand_tz)
+            _store(_resolved(valid, brand_tz))
     return BatchResult(results)
 
 
-def _store(valid: list[tuple[ItemResult, dict]], brand_tz: ZoneInfo) -> None:
+def events_check(*, items: Sequence) -> BatchResult:
+    """What ingesting would answer, without storing: "valid" for what would be created."""
+    brand_tz = ZoneInfo(current_brand().time_zone)
+    results, valid = _validated(items, brand_tz)
+    rows = _resolved(valid, brand_tz)
+    stored = set(
+        Event.objects.filter(external_id__in=[row["external_id"] for _r, row in rows]).values_list(
+            "external_id", flat=True
+        )
+    )
+    for result, row in rows:
+        result.status = "duplicate" if row["external_id"] in stored else "valid"
+    return BatchResult(results)
+
+
+def _resolved(valid: list[tuple[ItemResult, dict]], brand_tz: ZoneInfo) -> list[tuple[ItemResult, dict]]:
+    """Rows ready to insert: people and campaigns looked up, local days set; the rest marked."""
     members = _members_by_ref({c["member"] for _, c in valid if c["member"]})
     campaigns = {
         code: (pk, channel)
@@ -225,7 +246,6 @@ def _store(valid: list[tuple[ItemResult, dict]], brand_tz: ZoneInfo) -> None:
     }
     rows: list[tuple[ItemResult, dict]] = []
     seen: set[str] = set()
-    first_seen: dict[str, tuple[datetime, date]] = {}
     for result, clean in valid:
         errors = {}
         if clean["member"] and clean["member"] not in members:
@@ -240,25 +260,33 @@ def _store(valid: list[tuple[ItemResult, dict]], brand_tz: ZoneInfo) -> None:
             continue
         seen.add(clean["external_id"])
         campaign_id, campaign_channel = campaigns.get(clean["campaign"], (None, ""))
-        day = clean["occurred_at"].astimezone(brand_tz).date()
-        row = {
-            "external_id": clean["external_id"],
-            "kind": clean["kind"],
-            "occurred_at": clean["occurred_at"],
-            "day": day,
-            "member_id": members.get(clean["member"]),
-            "channel": clean["channel"] or campaign_channel,
-            "campaign_id": campaign_id,
-            "customer_ref": clean["customer"],
-            "quantity": clean["quantity"],
-            "amount": clean["amount"],
-            "tags": TAG_SEPARATOR.join(clean["tags"]),
-        }
-        if row["customer_ref"]:
-            earliest = first_seen.get(row["customer_ref"])
-            if earliest is None or row["occurred_at"] < earliest[0]:
-                first_seen[row["customer_ref"]] = (row["occurred_at"], day)
-        rows.append((result, row))
+        rows.append(
+            (
+                result,
+                {
+                    "external_id": clean["external_id"],
+                    "kind": clean["kind"],
+                    "occurred_at": clean["occurred_at"],
+                    "day": clean["occurred_at"].astimezone(brand_tz).date(),
+                    "member_id": members.get(clean["member"]),
+                    "channel": clean["channel"] or campaign_channel,
+                    "campaign_id": campaign_id,
+                    "customer_ref": clean["customer"],
+                    "quantity": clean["quantity"],
+                    "amount": clean["amount"],
+                    "tags": TAG_SEPARATOR.join(clean["tags"]),
+                },
+            )
+        )
+    return rows
+
+
+def _store(rows: list[tuple[ItemResult, dict]]) -> None:
+    first_seen: dict[str, tuple[datetime, date]] = {}
+    for _result, row in rows:
+        ref = row["customer_ref"]
+        if ref and (ref not in first_seen or row["occurred_at"] < first_seen[ref][0]):
+            first_seen[ref] = (row["occurred_at"], row["day"])
     if not rows:
         return
     customer_ids, new_customers = _customer_ids(first_seen)

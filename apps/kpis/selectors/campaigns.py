@@ -1,0 +1,128 @@
+"""Campaigns read as the activity planner's four-level tree (DOMAIN.md):
+
+L1 the campaign's KPI achievement → L2 its actual GMV → L3 GMV = users × conversion × AOV →
+L4 each factor along the user journey (leads → adds → connections → buyers → referrals).
+Figures are over the campaign's own dates, from events tagged with its code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from apps.kpis.catalogue import BUILT_IN
+from apps.kpis.models import Campaign
+from apps.kpis.periods import MAX_CUSTOM_DAYS, Period
+from apps.kpis.selectors.metrics import Scope, metric_table, metric_values, metrics_registry
+from apps.kpis.selectors.targets import Figure, achievement, kpi_settings, tier_for
+
+ROW_METRICS = ["gmv", "orders", "fans_added", "new_customers", "paying_customers", "cost", "roi", "cac", "aov"]
+FUNNEL = [  # (stage metric, rate from the previous stage)
+    ("leads", None),
+    ("fans_added", "pass_through_rate"),
+    ("connections", "service_success_rate"),
+    ("paying_customers", "monetization_rate"),
+    ("referrals", "referral_rate"),
+]
+
+
+def campaign_period(campaign: Campaign) -> Period:
+    end = min(campaign.ends_on, date.fromordinal(campaign.starts_on.toordinal() + MAX_CUSTOM_DAYS - 1))
+    return Period.custom(campaign.starts_on, end)
+
+
+def gmv_figure(campaign: Campaign, gmv: Decimal | None, settings=None) -> Figure:
+    """L1: the campaign's GMV against its own GMV target."""
+    rate = achievement(BUILT_IN["gmv"], gmv, campaign.target_gmv)
+    return Figure(BUILT_IN["gmv"], gmv, campaign.target_gmv, rate, tier_for(rate, settings or kpi_settings()))
+
+
+@dataclass
+class CampaignRow:
+    campaign: Campaign
+    l1: Figure
+    values: dict
+
+
+def campaigns_running(period: Period) -> QuerySet:
+    return Campaign.objects.filter(starts_on__lte=period.end, ends_on__gte=period.start).select_related("owner")
+
+
+def campaign_rows(campaigns: list[Campaign]) -> list[CampaignRow]:
+    """Each campaign's figures over its own dates, in one grouped query over their combined span."""
+    if not campaigns:
+        return []
+    start = min(c.starts_on for c in campaigns)
+    end = min(max(c.ends_on for c in campaigns), date.fromordinal(start.toordinal() + MAX_CUSTOM_DAYS - 1))
+    table = metric_table(
+        ROW_METRICS, Scope.brand(), Period.custom(start, end), group="campaign", keys=[c.pk for c in campaigns]
+    )
+    settings = kpi_settings()
+    return [CampaignRow(c, gmv_figure(c, table[c.pk]["gmv"], settings), table[c.pk]) for c in campaigns]
+
+
+@dataclass
+class FunnelStep:
+    code: str
+    name: str
+    value: Decimal | None
+    rate_name: str | None
+    rate: Decimal | None
+
+
+@dataclass
+class CampaignTree:
+    campaign: Campaign
+    period: Period
+    l1: Figure
+    values: dict  # every figure the tree shows, by metric code
+    funnel: list[FunnelStep]
+
+    @property
+    def l3_check(self) -> Decimal | None:
+        """users × conversion × AOV, which equals GMV by construction: shown so it can be seen to."""
+        users, conversion, aov = (self.values.get(c) for c in ("fans_added", "order_conversion", "aov"))
+        if None in (users, conversion, aov):
+            return None
+        return users * conversion / 100 * aov
+
+
+def campaign_tree(campaign: Campaign) -> CampaignTree:
+    period = campaign_period(campaign)
+    registry = metrics_registry()
+    codes = [
+        "gmv",
+        "fans_added",
+        "order_conversion",
+        "aov",
+        "orders",
+        "cost",
+        "roi",
+        "roi_long",
+        "cac",
+        "ltv",
+        "new_customers",
+        "repurchase_rate",
+    ]
+    for stage, rate in FUNNEL:
+        codes += [stage, rate] if rate else [stage]
+    values = metric_values(codes, Scope(campaign_id=campaign.pk), period, registry=registry)
+    funnel = [
+        FunnelStep(
+            stage,
+            str(registry[stage].name),
+            values[stage],
+            str(registry[rate].name) if rate else None,
+            values.get(rate) if rate else None,
+        )
+        for stage, rate in FUNNEL
+    ]
+    return CampaignTree(campaign, period, gmv_figure(campaign, values["gmv"]), values, funnel)
+
+
+def campaign_breakdown(campaign: Campaign, group: str, codes: list[str]) -> dict:
+    """ROI and results of one campaign per channel or per employee."""
+    return metric_table(codes, Scope(campaign_id=campaign.pk), campaign_period(campaign), group=group)

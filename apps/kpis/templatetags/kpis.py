@@ -1,0 +1,45 @@
+from django import template
+from django.utils.http import urlencode
+
+from apps.kpis.formatting import DASH, format_value
+
+register = template.Library()
+
+TIER_CLASSES = {"exceeded": "tier-exceeded", "achieved": "tier-achieved", "not_achieved": "tier-missed"}
+
+
+@register.simple_tag(takes_context=True)
+def kpi_value(context, value, metric):
+    """A metric's value as people read it, in the brand's currency."""
+    tenant = getattr(context.get("request"), "tenant", None)
+    return format_value(value, metric.unit, getattr(tenant, "currency", "CNY"))
+
+
+@register.filter
+def tier_class(tier) -> str:
+    return TIER_CLASSES.get(tier, "tier-none")
+
+
+@register.filter
+def pct(value, places: int = 0) -> str:
+    return DASH if value is None else f"{value:,.{places}f}%"
+
+
+@register.filter
+def bar_width(rate) -> int:
+    """Width of an achievement bar, in % of its track (which stands for 150%)."""
+    return 0 if rate is None else max(0, min(100, round(float(rate) / 1.5)))
+
+
+@register.simple_tag(takes_context=True)
+def with_period(context, target, **overrides) -> str:
+    """The current URL's query string for another period, keeping the other filters."""
+    params = {k: v for k, v in context["request"].GET.items() if k not in ("period", "date", "start", "end", "page")}
+    params.update(target.as_params())
+    params.update({k: v for k, v in overrides.items() if v is not None})
+    return "?" + urlencode(params)
+
+
+@register.filter
+def get_value(mapping, key):
+    return mapping.get(key) if mapping else None
