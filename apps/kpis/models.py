@@ -345,6 +345,7 @@ class ImportJob(models.Model):
     duplicates = models.PositiveIntegerField(_("重复"), default=0)
     failed = models.PositiveIntegerField(_("出错"), default=0)
     message = models.CharField(_("说明"), max_length=500, blank=True)
+    columns = models.JSONField(_("列名"), default=list)  # the file's header, in its order
     created_by = models.ForeignKey(
         USER, verbose_name=_("导入人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -373,7 +374,7 @@ class ImportRowError(models.Model):
 
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_errors")
     row = models.PositiveIntegerField(_("行号"))
-    data = models.JSONField(_("原始数据"), default=dict)  # the row as uploaded, for the fix-and-retry report
+    data = models.JSONField(_("原始数据"), default=list)  # the row's cells as uploaded, for fix-and-retry
     message = models.TextField(_("错误"))
 
     class Meta:

@@ -153,10 +153,20 @@ def test_people_who_left_keep_their_history(org):
 def test_a_running_period_judges_flows_on_the_share_due_so_far(org):
     target_set(metric="gmv", person=org["r3"], period_kind="month", period_start=date(2026, 11, 1), value=400)
     target_set(metric="fans_total", person=org["r3"], period_kind="month", period_start=date(2026, 11, 1), value=5)
-    gmv, pool = figures(["gmv", "fans_total"], subject=Subject("person", org["r3"].pk),
-                        scope=Scope.member(org["r3"].pk), period=NOV, today=date(2026, 11, 15))
+    gmv, pool = figures(
+        ["gmv", "fans_total"],
+        subject=Subject("person", org["r3"].pk),
+        scope=Scope.member(org["r3"].pk),
+        period=NOV,
+        today=date(2026, 11, 15),
+    )
     assert (gmv.target, gmv.pace_target, gmv.rate, gmv.tier) == (400, 200, 150, Tier.EXCEEDED)  # 300 of 200 due
     assert pool.pace_target is None and pool.tier == Tier.ACHIEVED  # a stock is judged as it stands
-    [final] = figures(["gmv"], subject=Subject("person", org["r3"].pk), scope=Scope.member(org["r3"].pk),
-                      period=NOV, today=date(2026, 12, 1))
+    [final] = figures(
+        ["gmv"],
+        subject=Subject("person", org["r3"].pk),
+        scope=Scope.member(org["r3"].pk),
+        period=NOV,
+        today=date(2026, 12, 1),
+    )
     assert final.pace_target is None and final.tier == Tier.NOT_ACHIEVED  # 300 of 400

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Max, Min, QuerySet
 
 from apps.kpis.catalogue import BUILT_IN
-from apps.kpis.models import Campaign
+from apps.kpis.models import Campaign, DailyRollup
 from apps.kpis.periods import MAX_CUSTOM_DAYS, Period
 from apps.kpis.selectors.metrics import Scope, metric_table, metric_values, metrics_registry
 from apps.kpis.selectors.targets import Figure, achievement, kpi_settings, tier_for
@@ -30,8 +30,11 @@ FUNNEL = [  # (stage metric, rate from the previous stage)
 
 
 def campaign_period(campaign: Campaign) -> Period:
-    end = min(campaign.ends_on, date.fromordinal(campaign.starts_on.toordinal() + MAX_CUSTOM_DAYS - 1))
-    return Period.custom(campaign.starts_on, end)
+    """The campaign's dates, widened to any day with events tagged with it (pre-sales, late orders)."""
+    tagged = DailyRollup.objects.filter(campaign=campaign).aggregate(first=Min("day"), last=Max("day"))
+    start = min(filter(None, [campaign.starts_on, tagged["first"]]))
+    end = max(filter(None, [campaign.ends_on, tagged["last"]]))
+    return Period.custom(start, min(end, date.fromordinal(start.toordinal() + MAX_CUSTOM_DAYS - 1)))
 
 
 def gmv_figure(campaign: Campaign, gmv: Decimal | None, settings=None) -> Figure:
@@ -52,11 +55,13 @@ def campaigns_running(period: Period) -> QuerySet:
 
 
 def campaign_rows(campaigns: list[Campaign]) -> list[CampaignRow]:
-    """Each campaign's figures over its own dates, in one grouped query over their combined span."""
+    """Each campaign's figures (all its tagged events), in one grouped query over their combined span."""
     if not campaigns:
         return []
-    start = min(c.starts_on for c in campaigns)
-    end = min(max(c.ends_on for c in campaigns), date.fromordinal(start.toordinal() + MAX_CUSTOM_DAYS - 1))
+    tagged = DailyRollup.objects.filter(campaign__in=campaigns).aggregate(first=Min("day"), last=Max("day"))
+    start = min(filter(None, [*(c.starts_on for c in campaigns), tagged["first"]]))
+    end = max(filter(None, [*(c.ends_on for c in campaigns), tagged["last"]]))
+    end = min(end, date.fromordinal(start.toordinal() + MAX_CUSTOM_DAYS - 1))
     table = metric_table(
         ROW_METRICS, Scope.brand(), Period.custom(start, end), group="campaign", keys=[c.pk for c in campaigns]
     )

@@ -113,9 +113,9 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def row_item(header: Header, row: list, seen: Counter) -> tuple[dict, dict]:
-    """(event item for ingestion, the row as uploaded)."""
-    original = {header.columns[i]: _cell(v) for i, v in enumerate(row) if i < len(header.columns)}
+def row_item(header: Header, row: list, seen: Counter) -> tuple[dict, list[str]]:
+    """(event item for ingestion, the row's cells as uploaded)."""
+    original = [_cell(row[i]) if i < len(row) else "" for i in range(len(header.columns))]
     item: dict = {}
     for index, name in header.fields.items():
         value = _cell(row[index]) if index < len(row) else ""
@@ -142,7 +142,7 @@ def _errors_text(errors: dict) -> str:
 @dataclass
 class Preview:
     header: Header
-    rows: list[tuple[dict, str]]  # (row as uploaded, error message or "")
+    rows: list[tuple[list[str], str]]  # (cells as uploaded, error message or "")
     estimated_rows: int | None
 
 
@@ -185,7 +185,7 @@ def import_job_create(*, upload, user) -> ImportJob:
     if total == 0:
         job.file.delete(save=False)
         raise ValidationError({"file": _("文件里没有数据行。")})
-    job.rows_total = total
+    job.rows_total, job.columns = total, header.columns
     job.save()
     return job
 
@@ -199,7 +199,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
     rows = table_rows(job.file.path, job.original_name)
     header = read_header(next(rows, []))
     seen: Counter = Counter()
-    chunk: list[tuple[int, dict, dict]] = []
+    chunk: list[tuple[int, dict, list]] = []
     number = 1  # the header is row 1
     done = job.rows_done
     position = 0
@@ -225,7 +225,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
 
 
 @transaction.atomic
-def _import_chunk(job_id: int, chunk: list[tuple[int, dict, dict]]) -> None:
+def _import_chunk(job_id: int, chunk: list[tuple[int, dict, list]]) -> None:
     result = events_ingest(items=[item for _number, item, _original in chunk])
     ImportRowError.objects.bulk_create(
         ImportRowError(job_id=job_id, row=number, data=original, message=_errors_text(outcome.errors))
@@ -248,8 +248,6 @@ def import_job_fail(*, job_id: int, message: str) -> None:
 
 def error_report_rows(job: ImportJob) -> Iterator[list[str]]:
     """The failed rows as uploaded, with a column saying what is wrong: fix and import again."""
-    header = list(job.row_errors.values_list("data", flat=True)[:1])
-    columns = list(header[0]) if header else []
-    yield [_("行号"), *columns, _("错误")]
+    yield [_("行号"), *job.columns, _("错误")]
     for error in job.row_errors.order_by("row").iterator(chunk_size=2000):
-        yield [str(error.row), *(error.data.get(column, "") for column in columns), error.message]
+        yield [str(error.row), *error.data, error.message]
