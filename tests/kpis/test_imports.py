@@ -2,8 +2,8 @@
 background import that resumes, a per-row error report, and re-imports that add nothing."""
 
 import csv
-from collections import Counter
 import io
+from collections import Counter
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -82,7 +82,7 @@ def test_a_file_is_previewed_imported_and_its_bad_rows_reported(alpha, name, con
 
 
 def test_files_without_the_required_columns_or_rows_are_refused_up_front(alpha):
-    with pytest.raises(ValidationError, match="发生时间|occurred_at"):
+    with pytest.raises(ValidationError, match=r"occurred_at"):
         _upload(alpha, "x.csv", _csv([["类型", "金额"], ["订单", "1"]]))
     with pytest.raises(ValidationError, match="没有数据行"):
         _upload(alpha, "x.csv", _csv([["kind", "occurred_at"]]))
