@@ -44,7 +44,9 @@ def ops_home(user, period: Period, today: date) -> Home:
     registry, settings = metrics_registry(), kpi_settings()
     focus = _brand_focus()
     channels = metric_table(CHANNEL_COLUMNS, Scope.brand(), period, group="channel", registry=registry)
-    channel_rows = [(Channel(code).label, channels[code]) for code in Channel.values if code in channels]
+    channel_rows = [
+        (Channel(code).label, channels[code]) for code in Channel.values if any(channels.get(code, {}).values())
+    ]  # channels the brand does not use stay out
     retention = Chart(
         "retention",
         _("各渠道留存率"),

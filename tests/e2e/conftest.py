@@ -4,6 +4,7 @@ They need Debian's chromium (`apt-get install chromium`); without it they are sk
 """
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -101,3 +102,14 @@ def page(browser):
 def shoot(page, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def demo_login(page, product, email: str, lands_on: str) -> None:
+    """Sign in to the demo brand from its front door and wait for one's home page."""
+    from apps.organisation.demo import DEMO_PASSWORD
+
+    page.goto(product["demo"] + "/")  # anonymous: sent to the login page
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(f"{re.escape(lands_on)}(\\?.*)?$"))

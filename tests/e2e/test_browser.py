@@ -2,8 +2,7 @@
 
 import re
 
-from apps.organisation.demo import DEMO_PASSWORD
-from tests.e2e.conftest import shoot
+from tests.e2e.conftest import demo_login, shoot
 
 
 def test_signup_lands_the_admin_logged_in_on_their_brand(page, product):
@@ -34,16 +33,8 @@ def test_signup_lands_the_admin_logged_in_on_their_brand(page, product):
     shoot(page, "people-invited")
 
 
-def _demo_login(page, product, email, lands_on):
-    page.goto(product["demo"] + "/")  # anonymous: sent to the login page
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(f"{lands_on}$"))
-
-
 def test_demo_rep_sees_own_home_and_is_refused_admin_pages(page, product):
-    _demo_login(page, product, "rep01@demo.siyu.example", lands_on="/home/rep/")
+    demo_login(page, product, "rep01@demo.siyu.example", lands_on="/home/rep/")
     assert "导购 · 工作台" in page.inner_text("main")
     assert page.locator("a[href='/people/']").count() == 0
     shoot(page, "rep-home")
@@ -54,7 +45,7 @@ def test_demo_rep_sees_own_home_and_is_refused_admin_pages(page, product):
 
 
 def test_ops_manager_browses_the_demo_organisation_in_english(page, product):
-    _demo_login(page, product, "ops@demo.siyu.example", lands_on="/home/ops/")
+    demo_login(page, product, "ops@demo.siyu.example", lands_on="/home/ops/")
     page.goto(product["demo"] + "/teams/")
     assert "华东大区" in page.inner_text("main") and "深圳万象城店" in page.inner_text("main")
     shoot(page, "teams")

@@ -1,3 +1,5 @@
+from decimal import ROUND_DOWN, Decimal
+
 from django import template
 from django.utils.http import urlencode
 
@@ -21,8 +23,11 @@ def tier_class(tier) -> str:
 
 
 @register.filter
-def pct(value, places: int = 0) -> str:
-    return DASH if value is None else f"{value:,.{places}f}%"
+def pct(value, places: int = 1) -> str:
+    """Truncated, not rounded: 99.96% of a target must not read as 100.0%."""
+    if value is None:
+        return DASH
+    return f"{Decimal(value).quantize(Decimal(1).scaleb(-places), ROUND_DOWN):,}%"
 
 
 @register.filter
