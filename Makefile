@@ -26,11 +26,11 @@ format: $(INSTALLED)
 	$(VENV)/bin/ruff check --fix .
 
 bench: $(INSTALLED)
-	$(PY) -m config.stack bench
+	$(PY) -m config.stack bench $(ARGS)
 
 # Recompile translations after editing locale/*/LC_MESSAGES/django.po (needs GNU gettext).
 messages: $(INSTALLED)
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=.data
+	$(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=.data --ignore=test-artifacts
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:

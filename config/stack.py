@@ -2,7 +2,7 @@
 
     python -m config.stack run    migrate, seed the demo brand, serve web + worker + beat
     python -m config.stack test   run the test suite (extra arguments go to pytest)
-    python -m config.stack bench  run the benchmarks in bench/ and update BENCHMARKS.md
+    python -m config.stack bench  run the benchmarks in bench/ (or the ones named) and update BENCHMARKS.md
 
 With DATABASE_URL / REDIS_URL set, those servers are used and nothing is started. Otherwise an
 embedded PostgreSQL and Redis start under .data/ and stop when this process ends (Ctrl-C).
@@ -72,13 +72,18 @@ def test(args: list[str]) -> int:
     return subprocess.call([PYTHON, "-m", "pytest", *args])
 
 
-def bench() -> int:
+BENCHMARKS = ["bench.brand_creation", "bench.kpi_ingest", "bench.kpi_queries"]
+
+
+def bench(names: list[str]) -> int:
+    """Every benchmark in bench/ (or those named: `make bench ARGS=kpi_ingest`), each in its own process."""
     _ensure_services()
-    return subprocess.call([PYTHON, "-m", "bench.brand_creation"])
+    chosen = [f"bench.{name}" for name in names] or BENCHMARKS
+    return max(subprocess.call([PYTHON, "-m", module]) for module in chosen)
 
 
 def main(argv: list[str]) -> int:
-    commands = {"run": run, "test": lambda: test(argv[2:]), "bench": bench}
+    commands = {"run": run, "test": lambda: test(argv[2:]), "bench": lambda: bench(argv[2:])}
     if len(argv) < 2 or argv[1] not in commands:
         print(__doc__)
         return 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, serializers, viewsets
@@ -100,9 +101,11 @@ class EventBatchView(generics.ListAPIView):
     def post(self, request):
         items = request.data.get("events") if isinstance(request.data, dict) else request.data
         if not isinstance(items, list) or not items:
-            raise ValidationError({"events": ['请提交事件数组：{"events": [...]}。']})
+            raise ValidationError({"events": [_("请提交事件数组：events 字段应是事件列表。")]})
         if len(items) > MAX_BATCH:
-            raise ValidationError({"events": [f"一批最多 {MAX_BATCH} 个事件，收到 {len(items)} 个。"]})
+            raise ValidationError(
+                {"events": [_("一批最多 %(max)d 个事件，收到 %(n)d 个。") % {"max": MAX_BATCH, "n": len(items)}]}
+            )
         result = events_ingest(items=items)
         return Response(
             {
@@ -121,7 +124,7 @@ def _int(value, name):
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise ValidationError({name: ["应为整数编号。"]}) from None
+        raise ValidationError({name: [_("应为整数编号。")]}) from None
 
 
 # --- campaigns -----------------------------------------------------------------------------------
@@ -140,7 +143,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             attrs.get("ends_on", getattr(self.instance, "ends_on", None)),
         )
         if starts and ends and ends < starts:
-            raise ValidationError({"ends_on": ["结束日期不能早于开始日期。"]})
+            raise ValidationError({"ends_on": [_("结束日期不能早于开始日期。")]})
         return attrs
 
 
@@ -179,7 +182,7 @@ class TargetSerializer(serializers.ModelSerializer):
 
     def validate_metric(self, value):
         if value not in metrics_registry():
-            raise ValidationError(f"没有这个指标：{value}")
+            raise ValidationError(_("没有这个指标：%(code)s") % {"code": value})
         return value
 
 
@@ -225,7 +228,7 @@ class TargetViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
             target.team,
             target.period_kind,
         ):
-            raise ValidationError({"metric": ["要改指标、对象或周期，请删除后重新设置。"]})
+            raise ValidationError({"metric": [_("要改指标、对象或周期，请删除后重新设置。")]})
         serializer.instance = self.call(target_services.target_set, **data)
 
     def perform_destroy(self, instance):
@@ -404,10 +407,13 @@ class KpiValuesView(APIView):
         codes = [c.strip() for c in params.get("metrics", "").split(",") if c.strip()]
         unknown = [c for c in codes if c not in registry]
         if not codes or unknown:
-            raise ValidationError({"metrics": [f"未知指标：{', '.join(unknown)}" if unknown else "请指定 metrics。"]})
+            message = (
+                _("未知的指标代码：%(codes)s") % {"codes": ", ".join(unknown)} if unknown else _("请指定 metrics。")
+            )
+            raise ValidationError({"metrics": [message]})
         group = params.get("group_by") or None
         if group is not None and group not in GROUPS:
-            raise ValidationError({"group_by": [f"只能按 {', '.join(GROUPS)} 分组。"]})
+            raise ValidationError({"group_by": [_("只能按 %(groups)s 分组。") % {"groups": ", ".join(GROUPS)}]})
         today = brand_today(current_brand().time_zone)
         try:
             period = Period.from_params(params, today)

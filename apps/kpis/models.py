@@ -111,19 +111,9 @@ class Event(models.Model):
         return f"{self.get_kind_display()} {self.external_id}"
 
 
-class DailyRollup(models.Model):
-    """Base metrics summed per brand-local day, member, channel and campaign.
+class RollupSums(models.Model):
+    """One column per base metric summed from events (catalogue.ROLLUP_COLUMNS)."""
 
-    Kept up to date by ingestion in the events' own transaction and rebuildable from events
-    (`manage.py rebuild_rollups`). Figures read this, never the events, so their cost follows
-    days × members, not the number of events.
-    """
-
-    day = models.DateField()
-    member = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
-    channel = models.CharField(max_length=32, blank=True)
-    campaign = models.ForeignKey(Campaign, null=True, on_delete=models.PROTECT, related_name="+")
-    # one column per summed base metric (catalogue.ROLLUP_COLUMNS)
     fans_added = models.BigIntegerField(default=0)
     fans_deleted = models.BigIntegerField(default=0)
     interactions = models.BigIntegerField(default=0)
@@ -151,6 +141,22 @@ class DailyRollup(models.Model):
     cost = models.DecimalField(default=0, **MONEY)
 
     class Meta:
+        abstract = True
+
+
+class DailyRollup(RollupSums):
+    """Base metrics summed per brand-local day, member, channel and campaign.
+
+    Kept up to date by ingestion in the events' own transaction and rebuildable from events
+    (`manage.py rebuild_rollups`). Figures read rollups, never the events.
+    """
+
+    day = models.DateField()
+    member = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=32, blank=True)
+    campaign = models.ForeignKey(Campaign, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["day", "member", "channel", "campaign"], name="rollup_key", nulls_distinct=False
@@ -160,6 +166,21 @@ class DailyRollup(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.member_id} {self.channel} {self.campaign_id}"
+
+
+class MemberDayRollup(RollupSums):
+    """The same sums per day and member only: at most one row per person and day, so a figure
+    that needs no channel or campaign split costs days × people however many events there are."""
+
+    day = models.DateField()
+    member = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "member"], name="member_day_key", nulls_distinct=False)]
+        indexes = [models.Index(fields=["member", "day"])]
+
+    def __str__(self):
+        return f"{self.day} {self.member_id}"
 
 
 class FanBalance(models.Model):

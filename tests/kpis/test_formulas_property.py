@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from apps.accounts.models import User
 from apps.kpis.catalogue import BUILT_IN
-from apps.kpis.models import Campaign, Customer, CustomerDay, DailyRollup, FanBalance
+from apps.kpis.models import Campaign, Customer, CustomerDay, DailyRollup, FanBalance, MemberDayRollup
 from apps.kpis.periods import Period
 from apps.kpis.selectors.metrics import Scope, metric_values
 from apps.kpis.services.events import events_ingest
@@ -83,6 +83,7 @@ def _snapshot():
 
     return {
         "rollups": rows(DailyRollup),
+        "member_days": rows(MemberDayRollup),
         "balances": rows(FanBalance),
         "customer_days": rows(CustomerDay),
         "customers": rows(Customer),

@@ -19,7 +19,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Val
 
 from apps.kpis import formula
 from apps.kpis.catalogue import BUILT_IN, ROLLUP_COLUMNS, Metric, Source
-from apps.kpis.models import Campaign, Customer, CustomerDay, CustomMetric, DailyRollup, FanBalance
+from apps.kpis.models import Campaign, Customer, CustomerDay, CustomMetric, DailyRollup, FanBalance, MemberDayRollup
 from apps.kpis.periods import Period
 from apps.organisation.selectors import member_ids_of_teams
 
@@ -197,8 +197,15 @@ def _numbers(rows: dict) -> dict:
     return {key: {code: Decimal(value or 0) for code, value in values.items()} for key, values in rows.items()}
 
 
+def _rollups(scope: Scope, group):
+    """The coarse per-person-day rollups unless the scope or grouping needs channels or campaigns."""
+    if scope.channel is None and scope.campaign_id is None and group not in ("channel", "campaign"):
+        return scope.filter(MemberDayRollup.objects.all())
+    return scope.filter(DailyRollup.objects.all())
+
+
 def _rollup_sums(codes, scope: Scope, period: Period, group) -> dict:
-    rollups = scope.filter(DailyRollup.objects.filter(day__range=(period.start, period.end)))
+    rollups = _rollups(scope, group).filter(day__range=(period.start, period.end))
     return _numbers(_grouped(rollups, group, **{code: Sum(code) for code in codes if code in ROLLUP_COLUMNS}))
 
 
@@ -207,7 +214,7 @@ def _fan_totals(codes, scope: Scope, period: Period, group) -> dict:
     net = Sum(F("fans_added") - F("fans_deleted"))
     balance_group = None if group == "day" else group
     now = _numbers(_grouped(scope.filter(FanBalance.objects.all()), balance_group, fans_total=Sum("net")))
-    since = scope.filter(DailyRollup.objects.filter(day__gt=period.end))
+    since = _rollups(scope, group).filter(day__gt=period.end)
     later = _numbers(_grouped(since, balance_group, fans_total=net))
     at_end = {
         key: {"fans_total": v["fans_total"] - later.get(key, {}).get("fans_total", ZERO)} for key, v in now.items()
@@ -216,7 +223,7 @@ def _fan_totals(codes, scope: Scope, period: Period, group) -> dict:
         return at_end
     total = at_end.get(None, {}).get("fans_total", ZERO)
     daily = _numbers(
-        _grouped(scope.filter(DailyRollup.objects.filter(day__range=(period.start, period.end))), "day", fans_total=net)
+        _grouped(_rollups(scope, group).filter(day__range=(period.start, period.end)), "day", fans_total=net)
     )
     result = {}
     for day in sorted(period.each_day(), reverse=True):
@@ -288,7 +295,7 @@ def _organisation_counts(codes, scope: Scope, period: Period, group) -> dict:
         else:
             rows[None]["headcount"] = people.count()
     if "active_members" in codes:
-        rollups = scope.filter(DailyRollup.objects.filter(day__range=(period.start, period.end), member__isnull=False))
+        rollups = _rollups(scope, group).filter(day__range=(period.start, period.end), member__isnull=False)
         for key, values in _grouped(rollups, group, active_members=Count("member", distinct=True)).items():
             rows[key].update(values)
     if "campaigns" in codes:

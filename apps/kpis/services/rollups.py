@@ -16,9 +16,10 @@ from decimal import Decimal
 from django.db import connection, transaction
 
 from apps.kpis.catalogue import CONTACT_KINDS, KIND_COLUMN, MONEY_COLUMNS, ROLLUP_COLUMNS, EventKind
-from apps.kpis.models import Customer, CustomerDay, DailyRollup, Event, FanBalance
+from apps.kpis.models import Customer, CustomerDay, DailyRollup, Event, FanBalance, MemberDayRollup
 
 ROLLUP_KEY = ("day", "member_id", "channel", "campaign_id")
+MEMBER_DAY_KEY = ("day", "member_id")
 BALANCE_KEY = ("member_id", "channel", "campaign_id")
 CUSTOMER_DAY_KEY = ("customer_id", "day", "member_id", "channel", "campaign_id")
 _KEY_TYPES = {"day": "date", "member_id": "bigint", "channel": "text", "campaign_id": "bigint", "customer_id": "bigint"}
@@ -71,13 +72,16 @@ def _upsert_sums(table: str, key: tuple[str, ...], constraint: str, rows: dict[t
 def rollups_apply(events: Iterable[StoredEvent]) -> None:
     """Add freshly stored events to rollups, fan balances and customer-days (caller's transaction)."""
     rollups: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
+    member_days: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
     balances: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
     customer_days: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
     for event in events:
         deltas = _column_deltas(event)
         row = rollups[(event.day, event.member_id, event.channel, event.campaign_id)]
+        coarse = member_days[(event.day, event.member_id)]
         for column, value in deltas.items():
             row[column] += value
+            coarse[column] += value
         if event.kind in (EventKind.FAN_ADDED, EventKind.FAN_DELETED):
             sign = 1 if event.kind == EventKind.FAN_ADDED else -1
             balances[(event.member_id, event.channel, event.campaign_id)]["net"] += sign * event.quantity
@@ -86,6 +90,7 @@ def rollups_apply(events: Iterable[StoredEvent]) -> None:
             day["orders"] += 1
             day["gmv"] += event.amount
     _upsert_sums(DailyRollup._meta.db_table, ROLLUP_KEY, "rollup_key", rollups, ROLLUP_COLUMNS)
+    _upsert_sums(MemberDayRollup._meta.db_table, MEMBER_DAY_KEY, "member_day_key", member_days, ROLLUP_COLUMNS)
     _upsert_sums(FanBalance._meta.db_table, BALANCE_KEY, "fan_balance_key", balances, ["net"])
     _upsert_sums(CustomerDay._meta.db_table, CUSTOMER_DAY_KEY, "customer_day_key", customer_days, ["orders", "gmv"])
 
@@ -149,7 +154,7 @@ def customers_refresh(customer_ids: Iterable[int] | None = None) -> None:
 # --- rebuild -----------------------------------------------------------------------------------
 
 
-def _rollup_select_sql() -> str:
+def _rollup_select_sql(table: str, key: tuple[str, ...]) -> str:
     sums = []
     for column in ROLLUP_COLUMNS:
         kinds = [kind for kind, col in KIND_COLUMN.items() if col == column]
@@ -165,9 +170,9 @@ def _rollup_select_sql() -> str:
             expr = "sum(amount) FILTER (WHERE kind = 'cost')"
         sums.append(f"coalesce({expr}, 0)")
     return (
-        f"INSERT INTO {DailyRollup._meta.db_table} ({', '.join([*ROLLUP_KEY, *ROLLUP_COLUMNS])}) "  # noqa: S608
-        f"SELECT {', '.join(ROLLUP_KEY)}, {', '.join(sums)} FROM {Event._meta.db_table} "
-        f"GROUP BY {', '.join(ROLLUP_KEY)}"
+        f"INSERT INTO {table} ({', '.join([*key, *ROLLUP_COLUMNS])}) "  # noqa: S608
+        f"SELECT {', '.join(key)}, {', '.join(sums)} FROM {Event._meta.db_table} "
+        f"GROUP BY {', '.join(key)}"
     )
 
 
@@ -177,19 +182,21 @@ def rollups_rebuild(*, time_zone: str) -> None:
 
     Ingestion waits meanwhile (the rollup table is locked), so no batch falls between the two.
     """
-    event, rollup = Event._meta.db_table, DailyRollup._meta.db_table
+    event, rollup, member_day = Event._meta.db_table, DailyRollup._meta.db_table, MemberDayRollup._meta.db_table
     balance, customer_day = FanBalance._meta.db_table, CustomerDay._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"LOCK TABLE {rollup}, {balance}, {customer_day} IN EXCLUSIVE MODE")
+        cursor.execute(f"LOCK TABLE {rollup}, {member_day}, {balance}, {customer_day} IN EXCLUSIVE MODE")
         cursor.execute(
             f"UPDATE {event} SET day = (occurred_at AT TIME ZONE %s)::date "  # noqa: S608
             f"WHERE day <> (occurred_at AT TIME ZONE %s)::date",
             [time_zone, time_zone],
         )
         cursor.execute(f"DELETE FROM {rollup}")  # noqa: S608
+        cursor.execute(f"DELETE FROM {member_day}")  # noqa: S608
         cursor.execute(f"DELETE FROM {balance}")  # noqa: S608
         cursor.execute(f"DELETE FROM {customer_day}")  # noqa: S608
-        cursor.execute(_rollup_select_sql())
+        cursor.execute(_rollup_select_sql(rollup, ROLLUP_KEY))
+        cursor.execute(_rollup_select_sql(member_day, MEMBER_DAY_KEY))
         cursor.execute(
             f"INSERT INTO {balance} (member_id, channel, campaign_id, net) "  # noqa: S608
             f"SELECT member_id, channel, campaign_id, "

@@ -1,0 +1,68 @@
+"""Shared by the benchmarks: a throw-away database, timing summaries, and BENCHMARKS.md sections."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import sys
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from config.databases import fresh_database
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup_django(database: str) -> None:
+    """Point Django at a fresh database next to the configured one and migrate the public schema."""
+    os.environ["DATABASE_URL"] = fresh_database(database)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("PASSWORD_HASHERS", "django.contrib.auth.hashers.MD5PasswordHasher")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from apps.tenants.services import brand_template_ensure
+
+    call_command("migrate_schemas", "--shared", verbosity=0)
+    brand_template_ensure()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(fraction * len(ordered)) - 1))]
+
+
+def ms_row(label: str, seconds: list[float]) -> str:
+    ms = [s * 1000 for s in seconds]
+    return (f"| {label} | {len(ms)} | {statistics.median(ms):.1f} | {percentile(ms, 0.95):.1f} | "
+            f"{max(ms):.1f} |")
+
+
+def server_label() -> str:
+    return urlsplit(os.environ["DATABASE_URL"]).hostname or "embedded"
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    return (f"{date.today().isoformat()} on {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+            f"PostgreSQL: `{server_label()}`")
+
+
+def write_section(key: str, title: str, body: str) -> None:
+    """Replace (or append) one benchmark's section of BENCHMARKS.md, keyed by name and server."""
+    path = ROOT / "BENCHMARKS.md"
+    text = path.read_text() if path.exists() else "# Benchmarks\n\nRun with `make bench`.\n"
+    server = server_label()
+    start, end = f"<!-- {key}:{server}:start -->", f"<!-- {key}:{server}:end -->"
+    section = f"{start}\n## {title}, PostgreSQL {server}\n\n{machine()}.\n\n{body.strip()}\n{end}"
+    if start in text:
+        text = text[: text.index(start)] + section + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip() + "\n\n" + section + "\n"
+    path.write_text(text)
