@@ -170,3 +170,13 @@ def test_a_running_period_judges_flows_on_the_share_due_so_far(org):
         today=date(2026, 12, 1),
     )
     assert final.pace_target is None and final.tier == Tier.NOT_ACHIEVED  # 300 of 400
+
+
+def test_a_running_period_is_compared_with_as_many_days_of_the_previous_one():
+    from apps.kpis.selectors.boards import comparable_previous
+
+    november = Period.of("month", date(2026, 11, 1))
+    assert comparable_previous(november, date(2026, 11, 25)) == Period.custom(date(2026, 10, 1), date(2026, 10, 25))
+    assert comparable_previous(november, date(2026, 12, 2)) == Period.of("month", date(2026, 10, 1))
+    march = Period.of("month", date(2026, 3, 1))  # 31 days of March against February's 28
+    assert comparable_previous(march, date(2026, 3, 30)).end == date(2026, 2, 28)

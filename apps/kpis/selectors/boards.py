@@ -119,8 +119,18 @@ def headlines(codes: list[str], focus: Focus, period: Period, today, registry=No
         settings=settings,
         today=today,
     )
-    before = metric_values(codes, focus.scope, period.shifted(-1), registry=registry)
+    before = metric_values(codes, focus.scope, comparable_previous(period, today), registry=registry)
     return [Headline(figure, before.get(figure.metric.code)) for figure in current]
+
+
+def comparable_previous(period: Period, today) -> Period:
+    """The period to compare with (环比): the previous one, cut to as many days as this one has
+    lived through while it is still running, so 25 days of November meet 25 days of October."""
+    previous = period.shifted(-1)
+    elapsed = period.elapsed_days(today)
+    if 0 < elapsed < period.days:
+        return Period.custom(previous.start, min(previous.end, previous.start + timedelta(days=elapsed - 1)))
+    return previous
 
 
 def period_query(period: Period, **extra) -> str:
