@@ -1,6 +1,6 @@
 """Brand creation time with 1 and with 200 existing brands (issue 3: median under 1 s, flat).
 
-    make bench            # every benchmark; or: python -m bench.brand_creation
+make bench            # every benchmark; or: python -m bench.brand_creation
 """
 
 import os
@@ -17,8 +17,13 @@ def _create(slug: str) -> float:
     from apps.tenants.services import brand_create
 
     started = time.perf_counter()
-    brand_create(name=f"品牌 {slug}", slug=slug, admin_name="管理员", admin_email=f"admin@{slug}.example",
-                 admin_password="Bench-password-2026")
+    brand_create(
+        name=f"品牌 {slug}",
+        slug=slug,
+        admin_name="管理员",
+        admin_email=f"admin@{slug}.example",
+        admin_password="Bench-password-2026",
+    )
     return time.perf_counter() - started
 
 
@@ -40,12 +45,14 @@ def main() -> None:
     from apps.tenants.selectors import brands_for_listing
 
     with_many = _measure("many")
-    report = "\n".join([
-        "| existing brands | samples | median ms | p90 ms | max ms |",
-        "|---|---|---|---|---|",
-        _summary("1", with_one),
-        _summary(str(brands_for_listing().count() - SAMPLES), with_many),
-    ])
+    report = "\n".join(
+        [
+            "| existing brands | samples | median ms | p90 ms | max ms |",
+            "|---|---|---|---|---|",
+            _summary("1", with_one),
+            _summary(str(brands_for_listing().count() - SAMPLES), with_many),
+        ]
+    )
     print(report)
     write_section("brand-creation", "Brand creation (schema cloned from the template, domain, first admin)", report)
 

@@ -39,8 +39,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def ms_row(label: str, seconds: list[float]) -> str:
     ms = [s * 1000 for s in seconds]
-    return (f"| {label} | {len(ms)} | {statistics.median(ms):.1f} | {percentile(ms, 0.95):.1f} | "
-            f"{max(ms):.1f} |")
+    return f"| {label} | {len(ms)} | {statistics.median(ms):.1f} | {percentile(ms, 0.95):.1f} | {max(ms):.1f} |"
 
 
 def server_label() -> str:
@@ -48,10 +47,18 @@ def server_label() -> str:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    return (f"{date.today().isoformat()} on {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
-            f"PostgreSQL: `{server_label()}`")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return (
+        f"{date.today().isoformat()} on {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+        f"PostgreSQL: `{server_label()}`"
+    )
 
 
 def write_section(key: str, title: str, body: str) -> None:
@@ -62,7 +69,7 @@ def write_section(key: str, title: str, body: str) -> None:
     start, end = f"<!-- {key}:{server}:start -->", f"<!-- {key}:{server}:end -->"
     section = f"{start}\n## {title}, PostgreSQL {server}\n\n{machine()}.\n\n{body.strip()}\n{end}"
     if start in text:
-        text = text[: text.index(start)] + section + text[text.index(end) + len(end):]
+        text = text[: text.index(start)] + section + text[text.index(end) + len(end) :]
     else:
         text = text.rstrip() + "\n\n" + section + "\n"
     path.write_text(text)

@@ -58,19 +58,24 @@ def _populate(brand, events: int) -> dict:
         stores = []
         for r in range(REGIONS):
             region = Team.objects.create(name=f"大区{r}", kind=Team.Kind.REGION)
-            stores += [Team.objects.create(name=f"门店{r}-{s}", kind=Team.Kind.STORE, parent=region)
-                       for s in range(STORES)]
+            stores += [
+                Team.objects.create(name=f"门店{r}-{s}", kind=Team.Kind.STORE, parent=region) for s in range(STORES)
+            ]
         reps = User.objects.bulk_create(
             User(email=f"r{n}@bench.example", full_name=f"导购{n}", employee_no=f"R{n:04d}", roles=[Role.SALES_REP])
-            for n in range(REGIONS * STORES * REPS))
+            for n in range(REGIONS * STORES * REPS)
+        )
         Membership.objects.bulk_create(Membership(person=rep, team=stores[n // REPS]) for n, rep in enumerate(reps))
         for c in range(8):
-            Campaign.objects.create(code=f"c{c}", name=f"活动{c}", channel="mini_program",
-                                    starts_on="2026-01-01", ends_on="2026-12-31")
+            Campaign.objects.create(
+                code=f"c{c}", name=f"活动{c}", channel="mini_program", starts_on="2026-01-01", ends_on="2026-12-31"
+            )
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO kpis_customer (ref, first_seen_at, joined_on, channel, tags, orders_count, gmv_total) "
-                "SELECT 'c' || g, now(), current_date, '', '{}', 0, 0 FROM generate_series(1, %s) g", [customers])
+                "SELECT 'c' || g, now(), current_date, '', '{}', 0, 0 FROM generate_series(1, %s) g",
+                [customers],
+            )
             first = Customer.objects.order_by("pk").values_list("pk", flat=True).first()
             started = time.perf_counter()
             cursor.execute(_EVENTS_SQL, {"events": events, "customers": customers, "first_customer": first})
@@ -81,8 +86,14 @@ def _populate(brand, events: int) -> dict:
         rebuilt = time.perf_counter() - started
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-        return {"store": stores[0], "region": stores[0].parent, "rep": reps[0], "written": written,
-                "rebuilt": rebuilt, "customers": customers}
+        return {
+            "store": stores[0],
+            "region": stores[0].parent,
+            "rep": reps[0],
+            "written": written,
+            "rebuilt": rebuilt,
+            "customers": customers,
+        }
 
 
 def _time_pages(client, pages: dict[str, str]) -> dict[str, list[float]]:
@@ -111,8 +122,13 @@ def main() -> None:
     rows, builds = [], []
     for events in SIZES:
         slug = f"k{events // 1000}k"
-        signup = brand_create(name=f"大品牌 {slug}", slug=slug, admin_name="管理员",
-                              admin_email=f"admin@{slug}.example", admin_password="Bench-password-2026")
+        signup = brand_create(
+            name=f"大品牌 {slug}",
+            slug=slug,
+            admin_name="管理员",
+            admin_email=f"admin@{slug}.example",
+            admin_password="Bench-password-2026",
+        )
         data = _populate(signup.brand, events)
         builds.append(f"| {events:,} | {data['customers']:,} | {data['written']:.1f} | {data['rebuilt']:.1f} |")
         month = Period.of("month", brand_today(signup.brand.time_zone)).shifted(-1)
@@ -125,26 +141,30 @@ def main() -> None:
             "region board (100 reps)": f"/kpis/teams/{data['region'].pk}/{query}",
             "rep board": f"/kpis/people/{data['rep'].pk}/{query}",
             "API: store figures": f"/api/v1/kpis/?metrics=gmv,orders,aov,fans_total,conversion_rate,repurchase_rate"
-                                  f"&team={data['store'].pk}&period=month&date={month.start.isoformat()}",
+            f"&team={data['store'].pk}&period=month&date={month.start.isoformat()}",
             "brand board (500 reps)": f"/kpis/{query}",
         }
         for label, samples in _time_pages(client, pages).items():
             rows.append(ms_row(f"{events:,} events · {label}", samples))
-    report = "\n".join([
-        "| events · page (a whole month, brand admin) | samples | median ms | p95 ms | max ms |",
-        "|---|---|---|---|---|",
-        *rows,
-        "",
-        "| events | customers | SQL insert s | rebuild_rollups s |",
-        "|---|---|---|---|",
-        *builds,
-    ])
+    report = "\n".join(
+        [
+            "| events · page (a whole month, brand admin) | samples | median ms | p95 ms | max ms |",
+            "|---|---|---|---|---|",
+            *rows,
+            "",
+            "| events | customers | SQL insert s | rebuild_rollups s |",
+            "|---|---|---|---|",
+            *builds,
+        ]
+    )
     print(report)
     write_section(
-        "kpi-queries", "KPI pages over a big brand (target: month's team dashboard p95 < 100 ms at 1M events)",
+        "kpi-queries",
+        "KPI pages over a big brand (target: month's team dashboard p95 < 100 ms at 1M events)",
         f"{REGIONS * STORES * REPS} members in {REGIONS} regions × {STORES} stores; events spread over the last "
         "365 days; each page renders headline figures with targets and 环比, the daily trend and the breakdown, "
-        "all from rollups.\n\n" + report)
+        "all from rollups.\n\n" + report,
+    )
 
 
 if __name__ == "__main__":
