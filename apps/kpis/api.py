@@ -106,18 +106,7 @@ class EventBatchView(generics.ListAPIView):
             raise ValidationError(
                 {"events": [_("一批最多 %(max)d 个事件，收到 %(n)d 个。") % {"max": MAX_BATCH, "n": len(items)}]}
             )
-        result = events_ingest(items=items)
-        return Response(
-            {
-                "created": result.created,
-                "duplicates": result.duplicates,
-                "errors": result.errors,
-                "results": [
-                    {"index": item.index, "external_id": item.external_id, "status": item.status, "errors": item.errors}
-                    for item in result.items
-                ],
-            }
-        )
+        return Response(events_ingest(items=items).as_json())
 
 
 def _int(value, name):

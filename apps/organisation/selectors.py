@@ -85,3 +85,19 @@ def member_ids_of_teams(team_ids) -> set[int]:
 def led_team_ids(person) -> set[int]:
     """Teams a person leads, with everything below them."""
     return team_subtree_ids(Team.objects.filter(leader=person).values_list("pk", flat=True))
+
+
+def person_ids_by_ref(refs) -> dict[str, int]:
+    """People named the way integrations name them: employee number (工号) or email, any case."""
+    refs = set(refs)
+    if not refs:
+        return {}
+    found: dict[str, int] = {}
+    lowered = {ref.lower() for ref in refs}
+    for pk, employee_no, email in User.objects.filter(Q(employee_no__in=refs) | Q(email__in=lowered)).values_list(
+        "pk", "employee_no", "email"
+    ):
+        if employee_no:
+            found[employee_no] = pk
+        found[email] = pk
+    return {ref: found.get(ref) or found.get(ref.lower()) for ref in refs if ref in found or ref.lower() in found}

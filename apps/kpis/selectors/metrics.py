@@ -19,6 +19,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Val
 
 from apps.kpis import formula
 from apps.kpis.catalogue import BUILT_IN, ROLLUP_COLUMNS, Metric, Source
+from apps.kpis.extensions import registered_metrics, registered_readers
 from apps.kpis.models import Campaign, Customer, CustomerDay, CustomMetric, DailyRollup, FanBalance, MemberDayRollup
 from apps.kpis.periods import Period
 from apps.organisation.selectors import member_ids_of_teams
@@ -70,7 +71,7 @@ def metrics_registry() -> dict[str, Metric]:
         m.code: Metric(m.code, m.name, m.unit, m.lower_is_better, m.formula, Source.FORMULA, flow=False, custom=True)
         for m in CustomMetric.objects.all()
     }
-    return {**BUILT_IN, **custom}
+    return {**BUILT_IN, **registered_metrics(), **custom}
 
 
 def _base_codes(codes: Iterable[str], registry: dict[str, Metric]) -> set[str]:
@@ -124,6 +125,7 @@ def metric_table(
         Source.BALANCE: _fan_totals,
         Source.CUSTOMERS: _customer_counts,
         Source.ORGANISATION: _organisation_counts,
+        **registered_readers(),
     }
     for source, reader in readers.items():
         wanted = {code for code in base if registry[code].source == source}
@@ -191,6 +193,12 @@ def _grouped(queryset: QuerySet, group, member_field="member_id", fields=None, *
     if key is None:
         return {None: queryset.aggregate(**aggregates)}
     return {row.pop("_key"): row for row in queryset.annotate(_key=key).values("_key").annotate(**aggregates)}
+
+
+def grouped(queryset: QuerySet, group, *, member_field: str, day_field: str, **aggregates) -> dict:
+    """For registered readers: aggregate a queryset per row of a grouping (None, day, member,
+    team buckets) given which of its fields hold the person and the day."""
+    return _numbers(_grouped(queryset, group, member_field, {"day": day_field}, **aggregates))
 
 
 def _numbers(rows: dict) -> dict:

@@ -1,0 +1,105 @@
+"""Batches of items posted by integrations (events, chat messages): each item is validated on its
+own and answered created / duplicate / error with field messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError
+from rest_framework.fields import SkipField, empty
+
+MAX_BATCH = 1000
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@dataclass
+class ItemResult:
+    index: int
+    external_id: str | None
+    status: str  # created | duplicate | error (valid: would be created, when only checking)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class BatchResult:
+    items: list[ItemResult]
+
+    def count(self, status: str) -> int:
+        return sum(1 for item in self.items if item.status == status)
+
+    @property
+    def created(self) -> int:
+        return self.count("created")
+
+    @property
+    def duplicates(self) -> int:
+        return self.count("duplicate")
+
+    @property
+    def errors(self) -> int:
+        return self.count("error")
+
+    def as_json(self) -> dict:
+        return {
+            "created": self.created,
+            "duplicates": self.duplicates,
+            "errors": self.errors,
+            "results": [
+                {"index": i.index, "external_id": i.external_id, "status": i.status, "errors": i.errors}
+                for i in self.items
+            ],
+        }
+
+
+class FieldValidator:
+    """Runs a serializer's fields directly on one raw item: the same rules and messages as the
+    serializer, without its per-instance machinery, which costs ten times more on 1,000 items.
+
+    `moment_field` is a datetime field read in the brand's time zone when it carries no offset
+    and kept between 2000 and tomorrow."""
+
+    def __init__(self, serializer_class, *, time_zone: ZoneInfo, moment_field: str):
+        self.fields = serializer_class().fields
+        self.tz, self.moment_field = time_zone, moment_field
+        self.latest = timezone.now() + timedelta(days=1)
+
+    def __call__(self, raw) -> tuple[dict | None, dict[str, list[str]]]:
+        if not isinstance(raw, dict):
+            return None, {"non_field_errors": [_("每一项应是一个 JSON 对象。")]}
+        clean, errors = {}, {}
+        for name, field_ in self.fields.items():
+            try:
+                clean[name] = field_.run_validation(raw.get(name, empty))
+            except SkipField:
+                clean[name] = field_.default if field_.default is not empty else ""
+            except ValidationError as error:
+                detail = error.detail
+                errors[name] = [str(m) for m in detail] if isinstance(detail, list) else [str(detail)]
+        moment = clean.get(self.moment_field)
+        if moment is not None:
+            if timezone.is_naive(moment):
+                moment = moment.replace(tzinfo=self.tz)
+            if not EARLIEST <= moment <= self.latest:
+                errors[self.moment_field] = [_("时间应在 2000 年之后且不晚于明天。")]
+            clean[self.moment_field] = moment
+        return (None, errors) if errors else (clean, {})
+
+    def all(self, items) -> tuple[list[ItemResult], list[tuple[ItemResult, dict]]]:
+        """Results for every item (errors filled in) and the valid items with their results."""
+        results, valid = [], []
+        for index, raw in enumerate(items):
+            clean, errors = self(raw)
+            key = (
+                clean.get("external_id", clean.get("message_id"))
+                if clean
+                else ((raw.get("external_id") or raw.get("message_id")) if isinstance(raw, dict) else None)
+            )
+            result = ItemResult(index, None if key is None else str(key), "error" if errors else "pending", errors)
+            results.append(result)
+            if clean:
+                valid.append((result, clean))
+        return results, valid

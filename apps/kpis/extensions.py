@@ -1,0 +1,33 @@
+"""How other apps add base metrics to the KPI engine without the engine knowing them.
+
+An app registers, once at start-up (its AppConfig.ready), a source name, its metrics and a reader:
+
+    reader(codes, scope, period, group) -> {group key: {metric code: value}}
+
+with the same contract as the engine's own readers in selectors/metrics.py (`grouped` there does
+the grouping by day, member or team buckets). Registered metrics then work everywhere a metric
+does: figures, formulas, targets, scorecards, boards and the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from apps.kpis.catalogue import Metric
+
+Reader = Callable[..., dict]
+_sources: dict[str, tuple[tuple[Metric, ...], Reader]] = {}
+
+
+def metrics_source_register(*, source: str, metrics: list[Metric], reader: Reader) -> None:
+    if any(metric.source != source for metric in metrics if not metric.is_derived):
+        raise ValueError(f"base metrics registered for {source} must name it as their source")
+    _sources[source] = (tuple(metrics), reader)
+
+
+def registered_metrics() -> dict[str, Metric]:
+    return {metric.code: metric for metrics, _reader in _sources.values() for metric in metrics}
+
+
+def registered_readers() -> dict[str, Reader]:
+    return {source: reader for source, (_metrics, reader) in _sources.items()}
