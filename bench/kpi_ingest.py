@@ -142,8 +142,7 @@ def main() -> None:
             f"| new events (rollups, customers, tags) | {created:,} | {new_rate:,.0f} | {slowest:.0f} |",
             f"| the same batches replayed (all duplicates) | {BATCH * len(replays):,} | {replay_rate:,.0f} | "
             f"{max(t for t, _r in replays) * 1000:.0f} |",
-            f"| a {import_rows:,}-row CSV imported by the background task | {import_rows:,} | "
-            f"{import_rate:,.0f} | — |",
+            f"| a {import_rows:,}-row CSV imported by the background task | {import_rows:,} | {import_rate:,.0f} | — |",
         ]
     )
     print(report)

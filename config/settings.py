@@ -78,6 +78,7 @@ TENANT_APPS = [
     "rest_framework_api_key",  # its abstract key model backs organisation.ApiKey
     "apps.organisation",
     "apps.kpis",
+    "apps.compliance",
     "apps.dashboards",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -191,6 +192,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / ".data" / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
+# Beat runs one dispatcher per job, which sends the job to every active brand (tenants.tasks).
+CELERY_BEAT_SCHEDULE = {
+    "compliance-sweep": {
+        "task": "apps.tenants.tasks.for_each_brand",
+        "schedule": 60.0,
+        "args": ["apps.compliance.tasks.scan_pending"],
+    },
+}
+
+# Outbound webhooks (compliance alerts) may reach private addresses only when allowed: in
+# development, tests, or an on-premise install whose robot gateway lives on the LAN.
+WEBHOOK_ALLOW_PRIVATE_HOSTS = env.bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", default=DEBUG)
 
 # --- API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {

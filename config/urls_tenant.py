@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from apps.compliance import api as compliance_api
 from apps.kpis import api as kpis_api
 from apps.organisation import api as organisation_api
 from apps.organisation.admin import brand_admin
@@ -16,21 +17,27 @@ router.register("campaigns", kpis_api.CampaignViewSet, basename="campaign")
 router.register("targets", kpis_api.TargetViewSet, basename="target")
 router.register("custom-metrics", kpis_api.CustomMetricViewSet, basename="custom-metric")
 router.register("customers", kpis_api.CustomerViewSet, basename="customer")
+router.register("compliance-rules", compliance_api.RuleViewSet, basename="compliance-rule")
+router.register("allow-phrases", compliance_api.AllowPhraseViewSet, basename="allow-phrase")
+router.register("violations", compliance_api.ViolationViewSet, basename="violation")
 
 api_v1 = [
-    path("", include(router.urls)),
     path("roles/", organisation_api.RoleListView.as_view(), name="roles"),
     path("events/", kpis_api.EventBatchView.as_view(), name="events"),
     path("metrics/", kpis_api.MetricListView.as_view(), name="metrics"),
     path("kpis/", kpis_api.KpiValuesView.as_view(), name="kpis"),
     path("kpi-settings/", kpis_api.KpiSettingsView.as_view(), name="kpi-settings"),
     path("stage-weights/", kpis_api.StageWeightsView.as_view(), name="stage-weights"),
+    path("messages/", compliance_api.MessageBatchView.as_view(), name="messages"),
+    path("compliance-rules/try/", compliance_api.RuleTryView.as_view(), name="compliance-rule-try"),
+    path("", include(router.urls)),  # after the fixed paths, so compliance-rules/try/ is not read as an id
 ]
 
 urlpatterns = [
     path("", include("apps.dashboards.urls")),
     path("", include("apps.organisation.urls")),
     path("", include("apps.kpis.urls")),
+    path("", include("apps.compliance.urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("admin/", brand_admin.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -9,14 +9,19 @@ from apps.organisation.roles import ROLE_HOMES, Capability, Role, can
 _SECTIONS = [
     (_("KPI 看板"), "kpis:brand", Capability.KPI_VIEW_OWN),
     (_("活动"), "kpis:campaigns", Capability.KPI_VIEW_BRAND),
+    (_("合规"), "compliance:violations", Capability.KPI_VIEW_OWN),
     (_("人员"), "organisation:people", Capability.ORG_VIEW),
     (_("团队"), "organisation:teams", Capability.ORG_VIEW),
 ]
+# Sections that show a live count next to their name (polled by htmx).
+_BADGES = {"compliance:violations": "compliance:open_count"}
 _SETTINGS = [
     (_("KPI 目标"), "kpis:targets", Capability.TARGETS_MANAGE),
     (_("指标与公式"), "kpis:metrics", Capability.METRICS_MANAGE),
     (_("达成档位与权重"), "kpis:settings", Capability.METRICS_MANAGE),
     (_("导入事件"), "kpis:imports", Capability.EVENTS_INGEST),
+    (_("合规规则与白名单"), "compliance:rules", Capability.COMPLIANCE_REVIEW),
+    (_("违规提醒"), "compliance:settings", Capability.COMPLIANCE_RULES),
     (_("API 密钥"), "organisation:api_keys", Capability.API_KEYS_MANAGE),
     (_("品牌后台"), "brand_admin:index", Capability.BRAND_ADMIN_SITE),
 ]
@@ -34,7 +39,11 @@ def navigation(request):
     return {
         "caps": caps,
         "nav_homes": homes,
-        "nav_sections": [(label, reverse(url)) for label, url, cap in _SECTIONS if can(user, cap)],
+        "nav_sections": [
+            (label, reverse(url), reverse(_BADGES[url]) if url in _BADGES else None)
+            for label, url, cap in _SECTIONS
+            if can(user, cap)
+        ],
         "nav_settings": [(label, reverse(url)) for label, url, cap in _SETTINGS if can(user, cap)],
         "nav_api_docs": can(user, Capability.ORG_VIEW),
     }

@@ -37,6 +37,9 @@ class Capability(models.TextChoices):
     TARGETS_MANAGE = "targets.manage", _("设置 KPI 目标")
     CAMPAIGNS_MANAGE = "campaigns.manage", _("管理活动")
     METRICS_MANAGE = "metrics.manage", _("管理自定义指标、达成档位与阶段权重")
+    MESSAGES_INGEST = "messages.ingest", _("上报聊天消息")
+    COMPLIANCE_REVIEW = "compliance.review", _("审核全品牌的违规")
+    COMPLIANCE_RULES = "compliance.rules", _("管理合规规则、白名单与提醒")
 
 
 C = Capability
@@ -51,11 +54,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.TARGETS_MANAGE,
             C.CAMPAIGNS_MANAGE,
             C.METRICS_MANAGE,
+            C.COMPLIANCE_REVIEW,
         }
     ),
     Role.ACTIVITY_PLANNER: frozenset({C.HOME_PLANNER, C.KPI_VIEW_OWN, C.KPI_VIEW_BRAND, C.CAMPAIGNS_MANAGE}),
     Role.COPYWRITER: frozenset({C.HOME_COPYWRITER, C.KPI_VIEW_OWN}),
-    Role.PRODUCT_OPS: frozenset({C.ORG_VIEW, C.HOME_PRODUCT, C.KPI_VIEW_OWN, C.KPI_VIEW_BRAND, C.EVENTS_INGEST}),
+    Role.PRODUCT_OPS: frozenset(
+        {C.ORG_VIEW, C.HOME_PRODUCT, C.KPI_VIEW_OWN, C.KPI_VIEW_BRAND, C.EVENTS_INGEST, C.MESSAGES_INGEST}
+    ),
     Role.DESIGNER: frozenset({C.HOME_DESIGNER, C.KPI_VIEW_OWN}),
     Role.SALES_REP: frozenset({C.HOME_REP, C.KPI_VIEW_OWN}),
 }

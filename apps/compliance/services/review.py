@@ -1,0 +1,37 @@
+"""A manager's decision on a violation: confirm, dismiss (with a reason) or reopen, always kept."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from apps.compliance.models import Decision, Violation
+from apps.compliance.selectors import can_review
+
+_NEXT = {
+    Decision.Action.CONFIRM: ({Violation.Status.OPEN}, Violation.Status.CONFIRMED),
+    Decision.Action.DISMISS: ({Violation.Status.OPEN}, Violation.Status.DISMISSED),
+    Decision.Action.REOPEN: ({Violation.Status.CONFIRMED, Violation.Status.DISMISSED}, Violation.Status.OPEN),
+}
+
+
+@transaction.atomic
+def violation_review(*, violation: Violation, actor, action: str, note: str = "") -> Violation:
+    if not can_review(actor, violation):
+        raise PermissionDenied(_("你不能审核这条违规。"))
+    if action not in _NEXT:
+        raise ValidationError({"action": _("未知操作。")})
+    note = note.strip()
+    if action == Decision.Action.DISMISS and not note:
+        raise ValidationError({"note": _("驳回时请写明原因，方便以后改进规则。")})
+    violation = Violation.objects.select_for_update().get(pk=violation.pk)
+    allowed_from, status = _NEXT[action]
+    if violation.status not in allowed_from:
+        raise ValidationError(
+            {"action": _("这条违规已经是“%(status)s”，不能再这样处理。") % {"status": violation.get_status_display()}}
+        )
+    violation.status = status
+    violation.save(update_fields=["status"])
+    Decision.objects.create(violation=violation, actor=actor, action=action, note=note)
+    return violation

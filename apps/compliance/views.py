@@ -1,0 +1,243 @@
+"""Compliance pages: violations (list, one in its conversation, review), the live count, rules with
+a try-it box, the allow list and the webhook."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views.generic import ListView, TemplateView
+
+from apps.common.views import ServiceActionView, ServiceFormView
+from apps.compliance import selectors
+from apps.compliance.forms import AllowPhraseForm, ComplianceSettingsForm, ReviewForm, RuleForm, TryForm
+from apps.compliance.models import AllowPhrase, Category, Rule, Severity, Violation
+from apps.compliance.services import notify, review, rules
+from apps.compliance.services.scanning import compliance_settings, ruleset_build
+from apps.kpis.web import PeriodMixin
+from apps.organisation.permissions import CapabilityRequiredMixin
+from apps.organisation.roles import Capability
+
+
+class ViolationListView(CapabilityRequiredMixin, PeriodMixin, ListView):
+    """Reviewers land on what waits for them; reps on their own record."""
+
+    required_capability = Capability.KPI_VIEW_OWN
+    template_name = "compliance/violations.html"
+    context_object_name = "violations"
+    paginate_by = 30
+
+    @cached_property
+    def visible(self):
+        return selectors.violations_visible(self.request.user).filter(day__range=(self.period.start, self.period.end))
+
+    def get_queryset(self):
+        params = self.request.GET
+        violations = self.visible
+        status = params.get("status", "open")
+        if status in Violation.Status.values:
+            violations = violations.filter(status=status)
+        if params.get("category") in Category.values:
+            violations = violations.filter(category=params["category"])
+        if params.get("severity") in Severity.values:
+            violations = violations.filter(severity=params["severity"])
+        return violations.order_by("-created_at", "-id")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            counts=selectors.status_counts(self.visible),
+            statuses=Violation.Status.choices,
+            categories=Category.choices,
+            severities=Severity.choices,
+            filters=self.request.GET,
+            status=self.request.GET.get("status", "open"),
+            **kwargs,
+        )
+
+
+class OpenCountView(CapabilityRequiredMixin, TemplateView):
+    """htmx: the open violations one may see, polled by every page's menu."""
+
+    required_capability = Capability.KPI_VIEW_OWN
+    template_name = "compliance/_open_count.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(open_count=selectors.open_count(self.request.user), **kwargs)
+
+
+def _highlighted(message, violation=None) -> list[tuple[str, bool]]:
+    """The message text cut into (piece, is_the_hit) for the template to mark."""
+    text = message.text
+    if violation is None or violation.message_id != message.pk:
+        return [(text, False)]
+    return [
+        (text[: violation.start], False),
+        (text[violation.start : violation.end], True),
+        (text[violation.end :], False),
+    ]
+
+
+class ViolationView(ServiceFormView):
+    """One violation: the message among those around it, the rule and the hit, decisions so far."""
+
+    required_capability = Capability.KPI_VIEW_OWN
+    template_name = "compliance/violation.html"
+    form_class = ReviewForm
+
+    @cached_property
+    def violation(self) -> Violation:
+        return selectors.violation_visible(self.request.user, self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        violation = self.violation
+        conversation = [
+            (message, _highlighted(message, violation)) for message in selectors.conversation_around(violation.message)
+        ]
+        return super().get_context_data(
+            violation=violation,
+            conversation=conversation,
+            can_review=selectors.can_review(self.request.user, violation),
+            decisions=violation.decisions.select_related("actor"),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if not selectors.can_review(request.user, self.violation):
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        review.violation_review(violation=self.violation, actor=self.request.user, **form.cleaned_data)
+        messages.success(self.request, _("已记录你的审核。"))
+        following = (
+            selectors.violations_visible(self.request.user)
+            .filter(status=Violation.Status.OPEN)
+            .exclude(pk=self.violation.pk)
+            .order_by("-created_at")
+            .first()
+        )
+        return redirect("compliance:violation", following.pk) if following else redirect("compliance:violations")
+
+
+# --- rules -------------------------------------------------------------------------------------
+
+
+class RuleListView(CapabilityRequiredMixin, TemplateView):
+    required_capability = Capability.COMPLIANCE_REVIEW
+    template_name = "compliance/rules.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            rules=Rule.objects.all(),
+            allow_phrases=AllowPhrase.objects.all(),
+            allow_form=AllowPhraseForm(),
+            try_form=TryForm(),
+            **kwargs,
+        )
+
+
+class RuleFormView(ServiceFormView):
+    required_capability = Capability.COMPLIANCE_RULES
+    template_name = "compliance/rule_form.html"
+    form_class = RuleForm
+
+    @cached_property
+    def rule(self):
+        return get_object_or_404(Rule, pk=self.kwargs["pk"]) if "pk" in self.kwargs else None
+
+    def get_initial(self):
+        if self.rule is None:
+            return {}
+        initial = {name: getattr(self.rule, name) for name in rules.FIELDS}
+        initial["keywords"] = "\n".join(self.rule.keywords)
+        initial["exceptions"] = "\n".join(self.rule.exceptions)
+        return initial
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(rule=self.rule, **kwargs)
+
+    def perform(self, form):
+        rule = rules.rule_save(rule=self.rule, **form.cleaned_data)
+        messages.success(self.request, _("规则“%(name)s”已保存，新消息立即按它检测。") % {"name": rule.name})
+        return redirect("compliance:rules")
+
+
+class RuleDeleteView(ServiceActionView):
+    required_capability = Capability.COMPLIANCE_RULES
+    success_url = "compliance:rules"
+
+    def get_object(self):
+        return get_object_or_404(Rule, pk=self.kwargs["pk"])
+
+    def perform(self, rule):
+        rules.rule_delete(rule=rule)
+        return _("已删除规则“%(name)s”。") % {"name": rule.name}
+
+
+class RuleTryView(CapabilityRequiredMixin, TemplateView):
+    """htmx: what a sample message triggers with the enabled rules, and why."""
+
+    required_capability = Capability.COMPLIANCE_REVIEW
+    template_name = "compliance/_try_result.html"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = TryForm(request.POST)
+        hits = []
+        if form.is_valid():
+            text = form.cleaned_data["text"]
+            hits = ruleset_build().scan(text, form.cleaned_data["direction"])
+        return self.render_to_response(self.get_context_data(form=form, hits=hits))
+
+
+class AllowPhraseAddView(ServiceFormView):
+    required_capability = Capability.COMPLIANCE_RULES
+    template_name = "compliance/rules.html"
+    form_class = AllowPhraseForm
+
+    def form_invalid(self, form):
+        messages.error(self.request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("compliance:rules")
+
+    def perform(self, form):
+        rules.allow_phrase_add(**form.cleaned_data)
+        messages.success(self.request, _("已加入白名单。"))
+        return redirect("compliance:rules")
+
+
+class AllowPhraseDeleteView(ServiceActionView):
+    required_capability = Capability.COMPLIANCE_RULES
+    success_url = "compliance:rules"
+
+    def get_object(self):
+        return get_object_or_404(AllowPhrase, pk=self.kwargs["pk"])
+
+    def perform(self, phrase):
+        rules.allow_phrase_delete(phrase=phrase)
+        return _("已从白名单移除“%(phrase)s”。") % {"phrase": phrase.phrase}
+
+
+class ComplianceSettingsView(ServiceFormView):
+    required_capability = Capability.COMPLIANCE_RULES
+    template_name = "compliance/settings.html"
+    form_class = ComplianceSettingsForm
+
+    def get_initial(self):
+        settings = compliance_settings()
+        return {"webhook_url": settings.webhook_url, "webhook_min_severity": settings.webhook_min_severity}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        if data["webhook_url"]:
+            notify.webhook_url_check(data["webhook_url"])
+        if self.request.POST.get("test") and data["webhook_url"]:
+            try:
+                notify.webhook_test(url=data["webhook_url"])
+            except notify.DeliveryFailed as error:
+                raise ValidationError(_("测试消息发送失败：%(error)s") % {"error": error}) from None
+            messages.success(self.request, _("测试消息已发送，请到群里查看。"))
+        rules.compliance_settings_update(**data)
+        messages.success(self.request, _("合规提醒设置已保存。"))
+        return redirect("compliance:settings")
