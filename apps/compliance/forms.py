@@ -63,8 +63,17 @@ class TryForm(forms.Form):
 
 
 class AllowPhraseForm(forms.Form):
-    phrase = forms.CharField(label=_("白名单短语"), max_length=100)
-    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+    phrase = forms.CharField(
+        label=_("白名单短语"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("如 400-888-1234、官方小程序")}),
+    )
+    note = forms.CharField(
+        label=_("备注"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("备注（可选）")}),
+    )
 
 
 class ComplianceSettingsForm(forms.Form):

@@ -90,6 +90,14 @@ class ViolationView(ServiceFormView):
     def violation(self) -> Violation:
         return selectors.violation_visible(self.request.user, self.kwargs["pk"])
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        allowed = review.actions_allowed(self.violation)
+        form.fields["action"].choices = [
+            (code, label) for code, label in form.fields["action"].choices if code in allowed
+        ]
+        return form
+
     def get_context_data(self, **kwargs):
         violation = self.violation
         conversation = [

@@ -301,6 +301,7 @@ def _demo_targets(rng, reps: list[_Rep], today: date) -> None:
         month_target("conversion_rate", 15, person=rep.person)
         month_target("data_completeness", 70, person=rep.person)
         month_target("interaction_rate", 40, person=rep.person)
+        month_target("violations", 1, person=rep.person)
         for month in months:
             target_set(
                 metric="repurchase_rate",

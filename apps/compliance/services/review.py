@@ -16,6 +16,10 @@ _NEXT = {
 }
 
 
+def actions_allowed(violation: Violation) -> list[str]:
+    return [action for action, (allowed_from, _status) in _NEXT.items() if violation.status in allowed_from]
+
+
 @transaction.atomic
 def violation_review(*, violation: Violation, actor, action: str, note: str = "") -> Violation:
     if not can_review(actor, violation):

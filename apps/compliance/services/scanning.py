@@ -74,12 +74,10 @@ def messages_scan(*, message_ids) -> list[Violation]:
     )
     if not messages:
         return []
-    ruleset = ruleset_current()
+    found = ruleset_current().scan_many([m.text for m in messages], [_DIRECTIONS[m.direction] for m in messages])
     violations = []
-    for message in messages:
-        if message.msg_type != Message.Type.TEXT and not message.text:
-            continue
-        for hit in ruleset.scan(message.text, _DIRECTIONS[message.direction]):
+    for message, hits in zip(messages, found, strict=True):
+        for hit in hits:
             violations.append(
                 Violation(
                     message=message,

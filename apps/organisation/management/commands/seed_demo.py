@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
-from apps.kpis.demo import seed_demo_kpis
+from apps.compliance.demo import seed_demo_compliance
+from apps.kpis.demo import DAYS, seed_demo_kpis
 from apps.kpis.periods import brand_today
 from apps.organisation.demo import DEMO_PASSWORD, DEMO_SLUG, demo_logins, seed_demo_brand
 from apps.tenants.models import Brand
@@ -25,9 +26,15 @@ class Command(BaseCommand):
             brand = existing
         else:
             brand = seed_demo_brand(seed=seed)
+            today = brand_today(brand.time_zone)
             with schema_context(brand.schema_name):
-                events = seed_demo_kpis(seed=seed, today=brand_today(brand.time_zone), time_zone=brand.time_zone)
-            self.stdout.write(self.style.SUCCESS(f"Seeded the demo brand at {brand_url(brand)} ({events:,} events)"))
+                events = seed_demo_kpis(seed=seed, today=today, time_zone=brand.time_zone)
+                messages = seed_demo_compliance(seed=seed, today=today, days=DAYS, time_zone=brand.time_zone)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Seeded the demo brand at {brand_url(brand)} ({events:,} events, {messages:,} chat messages)"
+                )
+            )
         with schema_context(brand.schema_name):
             for label, email in demo_logins():
                 self.stdout.write(f"  {label:<10} {email}  /  {DEMO_PASSWORD}")

@@ -1,0 +1,122 @@
+"""High-severity violations pushed to a WeCom group robot: retried on failure, recorded, never in
+the way of ingestion; private addresses refused unless allowed."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from apps.compliance.models import Violation, WebhookDelivery
+from apps.compliance.services import notify
+from apps.compliance.services.messages import messages_ingest
+from apps.compliance.services.rules import compliance_settings_update
+from apps.compliance.services.scanning import messages_scan
+from apps.compliance.tasks import notify_violation
+from config.celery import app as celery_app
+
+
+class Robot:
+    """A stand-in for WeCom's robot endpoint that records what it receives."""
+
+    def __init__(self):
+        self.received, self.answers = [], []
+        robot = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                robot.received.append(json.loads(body))
+                status, answer = robot.answers.pop(0) if robot.answers else (200, {"errcode": 0})
+                self.send_response(status)
+                self.end_headers()
+                self.wfile.write(json.dumps(answer).encode())
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/cgi-bin/webhook/send?key=test"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+@pytest.fixture
+def robot(settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = True
+    robot = Robot()
+    yield robot
+    robot.close()
+
+
+def _violation(alpha, text, robot_url):
+    with alpha:
+        compliance_settings_update(webhook_url=robot_url, webhook_min_severity="high")
+        _result, stored = messages_ingest(
+            items=[
+                {
+                    "message_id": "w-1",
+                    "conversation_id": "c",
+                    "rep": "rep@alpha.test",
+                    "customer": "x",
+                    "direction": "rep_to_customer",
+                    "sent_at": "2026-10-10T10:00:00+08:00",
+                    "text": text,
+                }
+            ]
+        )
+        return messages_scan(message_ids=stored)
+
+
+def test_a_high_severity_violation_reaches_the_group_after_a_failed_attempt(alpha, robot):
+    [violation] = _violation(alpha, "私下转账给我", robot.url)
+    robot.answers = [(500, {}), (200, {"errcode": 93000, "errmsg": "invalid webhook url"})]
+    with alpha:
+        for _attempt in range(2):
+            with pytest.raises(notify.DeliveryFailed):
+                notify.violation_notify(violation_id=violation.pk)
+        assert notify.violation_notify(violation_id=violation.pk) is True
+        delivery = WebhookDelivery.objects.get(violation=violation)
+        assert delivery.attempts == 3 and delivery.delivered_at is not None and delivery.last_error == ""
+        assert notify.violation_notify(violation_id=violation.pk) is True  # delivered once, not again
+    assert len(robot.received) == 3
+    content = robot.received[-1]["markdown"]["content"]
+    assert robot.received[-1]["msgtype"] == "markdown" and "私单" in content and "私下转账" in content
+
+
+def test_the_task_retries_with_back_off_instead_of_failing_ingestion(alpha, robot):
+    [violation] = _violation(alpha, "私下转账给我", robot.url)
+    robot.answers = [(500, {})]
+    celery_app.conf.task_always_eager = True
+    try:
+        with alpha:
+            result = notify_violation.apply(args=[violation.pk])
+    finally:
+        celery_app.conf.task_always_eager = False
+    assert result.successful()  # the first try failed, the retry got through
+    with alpha:
+        assert WebhookDelivery.objects.get(violation=violation).attempts == 2
+
+
+def test_medium_violations_stay_in_the_app(alpha, robot):
+    [violation] = _violation(alpha, "我手机13812345678", robot.url)
+    with alpha:
+        from apps.compliance.services.scanning import compliance_settings, worth_notifying
+
+        assert violation.severity == "medium" and not worth_notifying(violation, compliance_settings())
+        assert Violation.objects.count() == 1
+
+
+def test_private_addresses_are_refused_in_production(alpha, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = False
+    with pytest.raises(ValidationError, match="内网"):
+        notify.webhook_url_check("http://127.0.0.1:8000/hook")
+    with pytest.raises(ValidationError, match="https"):
+        notify.webhook_url_check("ftp://example.com/hook")
+    page = alpha.client("admin").post(
+        "/compliance/settings/", {"webhook_url": "http://10.0.0.5/hook", "webhook_min_severity": "high"}
+    )
+    assert "内网" in page.content.decode()
