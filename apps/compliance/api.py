@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from apps.common.api import ServiceErrorsMixin
 from apps.common.batches import MAX_BATCH
 from apps.compliance import selectors
-from apps.compliance.models import AllowPhrase, Decision, Message, Rule, Violation
+from apps.compliance.models import AllowPhrase, Decision, Message, Rule, Violation, reason_text
 from apps.compliance.services import review, rules
 from apps.compliance.services.messages import MessageBatchSerializer, messages_ingest
 from apps.compliance.services.scanning import ruleset_build
@@ -172,7 +172,7 @@ def hits_json(hits) -> list[dict]:
             "start": hit.start,
             "end": hit.end,
             "matched": hit.matched,
-            "reason": hit.reason,
+            "reason": reason_text(hit.reason),
         }
         for hit in hits
     ]
@@ -219,7 +219,7 @@ class ViolationSerializer(serializers.ModelSerializer):
             "matched_text",
             "start",
             "end",
-            "reason",
+            "reason_text",
             "message",
             "decisions",
             "created_at",

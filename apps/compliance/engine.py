@@ -184,7 +184,7 @@ class Hit:
     start: int  # span in the original message
     end: int
     matched: str
-    reason: str
+    reason: str  # "keyword:<word>", "pattern:<regex>" or "<detector>:<masked number>": worded by the app
 
 
 @dataclass
@@ -299,7 +299,7 @@ class RuleSet:
                     continue
                 text = batch.texts[index]
                 found[index].append(
-                    Hit(rule, start - base, stop - base, text[start - base : stop - base], f"关键词「{word}」")
+                    Hit(rule, start - base, stop - base, text[start - base : stop - base], f"keyword:{word}")
                 )
 
     def _pattern_hits(self, batch: _Batch, shields, found) -> None:
@@ -320,7 +320,7 @@ class RuleSet:
                     continue
                 if rule.skip_negated and _negated(folded, 0, start):
                     continue
-                found[index].append(Hit(rule, start, stop, batch.texts[index][start:stop], f"正则 {rule.pattern}"))
+                found[index].append(Hit(rule, start, stop, batch.texts[index][start:stop], f"pattern:{rule.pattern}"))
                 break
 
     def _number_hits(self, batch: _Batch, shields, found) -> None:
@@ -340,10 +340,9 @@ class RuleSet:
             if _in_order_context(batch.folded, batch.starts[index], match.start()):
                 return
             for rule in self.detectors:
-                label = _detected(rule.detector, number)
-                if label and not shields.cover(index, rule, *span):
+                if _detected(rule.detector, number) and not shields.cover(index, rule, *span):
                     text = batch.texts[index]
-                    found[index].append(Hit(rule, *span, text[span[0] : span[1]], f"{label} {_masked(number)}"))
+                    found[index].append(Hit(rule, *span, text[span[0] : span[1]], f"{rule.detector}:{_masked(number)}"))
 
 
 def _automaton(entries: dict[str, list]) -> tuple[ahocorasick_rs.AhoCorasick | None, list[tuple]]:
@@ -408,18 +407,14 @@ def _in_order_context(folded: str, message_start: int, start: int) -> bool:
     return any(word in folded[max(message_start, start - 8) : start] for word in _ORDER_CONTEXT)
 
 
-def _detected(detector: str, number: str) -> str | None:
+def _detected(detector: str, number: str) -> bool:
     digits = number.rstrip("x")
     if detector == MOBILE:
         local = digits[2:] if len(digits) == 13 and digits.startswith("86") else digits
-        if len(local) == 11 and re.fullmatch(r"1[3-9]\d{9}", local) and "x" not in number:
-            return "大陆手机号"
-    elif detector == ID_CARD:
-        if len(number) == 18 and ric.is_valid(number.upper()):
-            return "身份证号（校验位正确）"
-    elif detector == BANK_CARD and _is_card_number(number):
-        return "银行卡号（Luhn 校验通过）"
-    return None
+        return len(local) == 11 and "x" not in number and re.fullmatch(r"1[3-9]\d{9}", local) is not None
+    if detector == ID_CARD:
+        return len(number) == 18 and ric.is_valid(number.upper())
+    return detector == BANK_CARD and _is_card_number(number)
 
 
 def _is_card_number(number: str) -> bool:

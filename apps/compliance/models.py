@@ -177,7 +177,7 @@ class Violation(models.Model):
     matched_text = models.CharField(_("命中内容"), max_length=200)
     start = models.PositiveIntegerField()  # span of the hit in message.text
     end = models.PositiveIntegerField()
-    reason = models.CharField(_("命中原因"), max_length=300)
+    reason = models.CharField(_("命中原因"), max_length=300)  # kind:detail, see reason_text
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
 
@@ -190,6 +190,23 @@ class Violation(models.Model):
 
     def __str__(self):
         return f"{self.get_category_display()}: {self.matched_text}"
+
+    @property
+    def reason_text(self) -> str:
+        return reason_text(self.reason)
+
+
+def reason_text(reason: str) -> str:
+    """Why a rule fired, in the reader's language, from the detector's "kind:detail"."""
+    kind, _sep, detail = reason.partition(":")
+    wording = {
+        "keyword": _("关键词「%(detail)s」"),
+        "pattern": _("正则表达式 %(detail)s"),
+        "mobile": _("大陆手机号 %(detail)s"),
+        "id_card": _("身份证号，校验位正确 %(detail)s"),
+        "bank_card": _("银行卡号，Luhn 校验通过 %(detail)s"),
+    }.get(kind)
+    return wording % {"detail": detail} if wording else reason
 
 
 class Decision(models.Model):

@@ -13,7 +13,7 @@ from django.views.generic import ListView, TemplateView
 from apps.common.views import ServiceActionView, ServiceFormView
 from apps.compliance import selectors
 from apps.compliance.forms import AllowPhraseForm, ComplianceSettingsForm, ReviewForm, RuleForm, TryForm
-from apps.compliance.models import AllowPhrase, Category, Rule, Severity, Violation
+from apps.compliance.models import AllowPhrase, Category, Rule, Severity, Violation, reason_text
 from apps.compliance.services import notify, review, rules
 from apps.compliance.services.scanning import compliance_settings, ruleset_build
 from apps.kpis.web import PeriodMixin
@@ -195,8 +195,10 @@ class RuleTryView(CapabilityRequiredMixin, TemplateView):
         form = TryForm(request.POST)
         hits = []
         if form.is_valid():
-            text = form.cleaned_data["text"]
-            hits = ruleset_build().scan(text, form.cleaned_data["direction"])
+            hits = [
+                (hit, Severity(hit.rule.severity).label, Category(hit.rule.category).label, reason_text(hit.reason))
+                for hit in ruleset_build().scan(form.cleaned_data["text"], form.cleaned_data["direction"])
+            ]
         return self.render_to_response(self.get_context_data(form=form, hits=hits))
 
 

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext_lazy as _
 
+from apps.compliance.models import Violation
+from apps.compliance.selectors import violations_visible
 from apps.kpis.catalogue import ROLE_KPIS, TEAM_COLUMNS, Channel
 from apps.kpis.models import Campaign, Event, ImportJob, Target
 from apps.kpis.periods import Period
@@ -70,8 +72,17 @@ def ops_home(user, period: Period, today: date) -> Home:
             retention,
         ],
         breakdown(focus, period, TEAM_COLUMNS, kpi_visibility(user), today, registry, settings),
-        {"channel_rows": channel_rows, "channel_metrics": [registry[c] for c in CHANNEL_COLUMNS]},
+        {
+            "channel_rows": channel_rows,
+            "channel_metrics": [registry[c] for c in CHANNEL_COLUMNS],
+            "violations": _open_violations(user),
+        },
     )
+
+
+def _open_violations(user, limit: int = 5) -> list[Violation]:
+    """What waits for review among the violations one may see, newest first."""
+    return list(violations_visible(user).filter(status=Violation.Status.OPEN).order_by("-created_at")[:limit])
 
 
 def planner_home(user, period: Period, today: date) -> Home:
@@ -141,6 +152,7 @@ def rep_home(user, period: Period, today: date) -> Home:
             "scorecards": cards,
             "stage_label": settings.get_stage_display(),
             "follow_ups": customer_selectors.follow_ups_due(member_id=user.pk, today=today, limit=10),
+            "violations": list(violations_visible(user).filter(rep=user).order_by("-created_at")[:5]),
         },
     )
 

@@ -49,7 +49,7 @@ def markdown_for(violation: Violation) -> dict:
             f"{violation.get_category_display()}</font>",
             f"> {_('导购')}：{violation.rep.full_name}",
             f"> {_('命中')}：{violation.matched_text}",
-            f"> {_('规则')}：{violation.rule.name}",
+            f"> {_('规则')}：{violation.rule.name}（{violation.reason_text}）",
             f"[{_('查看并审核')}]({link})",
         ]
     )
