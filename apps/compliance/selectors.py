@@ -7,6 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from apps.compliance.models import Message, Violation
+from apps.kpis.models import Customer
 from apps.kpis.selectors.access import kpi_visibility
 from apps.organisation.roles import Capability, can
 from apps.organisation.selectors import led_team_ids, member_ids_of_teams
@@ -61,3 +62,8 @@ def conversation_around(message: Message, before: int = 5, after: int = 5) -> li
         )[:after]
     )
     return [*reversed(earlier), message, *later]
+
+
+def customer_of(message: Message):
+    """The pool's record of the customer in a conversation, when the KPI side knows them."""
+    return Customer.objects.filter(ref=message.customer_ref).first()

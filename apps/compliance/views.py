@@ -105,6 +105,7 @@ class ViolationView(ServiceFormView):
         ]
         return super().get_context_data(
             violation=violation,
+            customer=selectors.customer_of(violation.message),
             conversation=conversation,
             can_review=selectors.can_review(self.request.user, violation),
             decisions=violation.decisions.select_related("actor"),
