@@ -3,10 +3,12 @@ own and answered created / duplicate / error with field messages."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db import OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
@@ -72,8 +74,12 @@ class FieldValidator:
             return None, {"non_field_errors": [_("每一项应是一个 JSON 对象。")]}
         clean, errors = {}, {}
         for name, field_ in self.fields.items():
+            value = raw.get(name, empty)
+            if value is empty and not field_.required:  # absent and optional: its default, no checks to run
+                clean[name] = field_.get_default() if field_.default is not empty else ""
+                continue
             try:
-                clean[name] = field_.run_validation(raw.get(name, empty))
+                clean[name] = field_.run_validation(value)
             except SkipField:
                 clean[name] = field_.default if field_.default is not empty else ""
             except ValidationError as error:
@@ -103,3 +109,20 @@ class FieldValidator:
             if clean:
                 valid.append((result, clean))
         return results, valid
+
+
+_RETRYABLE = {"40P01", "40001"}  # deadlock detected, serialization failure
+
+
+def retrying(work, attempts: int = 3):
+    """Run a transaction again when PostgreSQL picked it as a deadlock's victim: it rolled back
+    whole, so running it again is safe; concurrent batches touching the same rows then go one after
+    the other."""
+    for attempt in range(attempts):
+        try:
+            return work()
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) not in _RETRYABLE or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    return None

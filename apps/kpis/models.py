@@ -38,8 +38,9 @@ class Campaign(models.Model):
 
 
 class Customer(models.Model):
-    """A person in the pool (用户资产). Every field but `ref` is derived from the customer's events
-    (services/rollups.customers_refresh), so a rebuild reproduces it exactly."""
+    """A person in the pool (用户资产). Every field but `ref` is derived from the customer's events:
+    merged batch by batch as events arrive (services/rollups.customers_merge) and recomputed by a
+    rebuild (customers_refresh), which give the same result."""
 
     ref = models.CharField(_("客户编号"), max_length=100, unique=True)
     owner = models.ForeignKey(
@@ -58,6 +59,14 @@ class Customer(models.Model):
     last_contact_on = models.DateField(_("最近跟进"), null=True, blank=True)
     orders_count = models.PositiveIntegerField(_("订单数"), default=0)
     gmv_total = models.DecimalField(_("累计成交"), default=0, **MONEY)
+    # When each "first" fact was seen, and the latest add and deletion: what lets a batch of new
+    # events update the facts above without reading the customer's older events again.
+    owner_seen_at = models.DateTimeField(null=True, editable=False)
+    channel_seen_at = models.DateTimeField(null=True, editable=False)
+    campaign_seen_at = models.DateTimeField(null=True, editable=False)
+    last_added_at = models.DateTimeField(null=True, editable=False)
+    last_deleted_at = models.DateTimeField(null=True, editable=False)
+    last_deleted_on = models.DateField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("客户")
@@ -162,7 +171,8 @@ class DailyRollup(RollupSums):
                 fields=["day", "member", "channel", "campaign"], name="rollup_key", nulls_distinct=False
             )
         ]
-        indexes = [models.Index(fields=["member", "day"]), models.Index(fields=["campaign", "day"])]
+        # (day, …) leads the unique key; people's figures read MemberDayRollup instead
+        indexes = [models.Index(fields=["campaign", "day"])]
 
     def __str__(self):
         return f"{self.day} {self.member_id} {self.channel} {self.campaign_id}"

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from apps.common.batches import MAX_BATCH, BatchResult, FieldValidator
+from apps.common.batches import MAX_BATCH, BatchResult, FieldValidator, retrying
 from apps.compliance.models import MAX_TEXT_BYTES, Message
 from apps.organisation.selectors import person_ids_by_ref
 from apps.tenants.selectors import current_brand
@@ -69,6 +69,7 @@ def messages_ingest(*, items: Sequence) -> tuple[BatchResult, list[int]]:
             rows.append((result, clean))
     if not rows:
         return BatchResult(results), []
+    rows.sort(key=lambda item: item[1]["message_id"])  # one lock order for concurrent batches
     columns = [
         [c["message_id"] for _r, c in rows],
         [c["conversation_id"] for _r, c in rows],
@@ -80,9 +81,13 @@ def messages_ingest(*, items: Sequence) -> tuple[BatchResult, list[int]]:
         [c["msg_type"] for _r, c in rows],
         [c["text"].replace("\x00", "") for _r, c in rows],
     ]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_INSERT, columns)
-        stored = {message_id: pk for pk, message_id in cursor.fetchall()}
+
+    def insert() -> dict[str, int]:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_INSERT, columns)
+            return {message_id: pk for pk, message_id in cursor.fetchall()}
+
+    stored = retrying(insert)
     for result, clean in rows:
         result.status = "created" if clean["message_id"] in stored else "duplicate"
     return BatchResult(results), list(stored.values())

@@ -8,7 +8,6 @@ own retry — stores nothing twice, and only what was really inserted reaches th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -16,10 +15,10 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from apps.common.batches import MAX_BATCH, BatchResult, FieldValidator, ItemResult
+from apps.common.batches import MAX_BATCH, BatchResult, FieldValidator, ItemResult, retrying
 from apps.kpis.catalogue import Channel, EventKind
 from apps.kpis.models import Campaign, Customer, Event
-from apps.kpis.services.rollups import StoredEvent, customers_refresh, rollups_apply
+from apps.kpis.services.rollups import StoredEvent, customers_merge, rollups_apply
 from apps.organisation.selectors import person_ids_by_ref
 from apps.tenants.selectors import current_brand
 
@@ -61,21 +60,20 @@ class EventBatchSerializer(serializers.Serializer):
     events = EventInSerializer(many=True, max_length=MAX_BATCH, allow_empty=False)
 
 
-def _customer_ids(first_seen: dict[str, tuple[datetime, date]]) -> tuple[dict[str, int], set[int]]:
-    """Ids for customer refs, creating those not seen before (their facts are filled in later).
-
-    Returns the ids by ref and the ids created now.
-    """
-    if not first_seen:
+def _customer_ids(refs: set[str]) -> tuple[dict[str, int], set[int]]:
+    """Ids for customer refs, creating those not seen before as blanks (first seen at the end of
+    time, no facts) that the batch's events then fill in. Returns the ids by ref and the ids
+    created now."""
+    if not refs:
         return {}, set()
-    refs = sorted(first_seen)
+    refs = sorted(refs)
     table = Customer._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (ref, first_seen_at, joined_on, channel, tags, orders_count, gmv_total) "  # noqa: S608
-            f"SELECT ref, seen, day, '', '{{}}', 0, 0 FROM unnest(%s::text[], %s::timestamptz[], %s::date[]) "
-            f"AS t(ref, seen, day) ON CONFLICT (ref) DO NOTHING RETURNING id",
-            [refs, [first_seen[r][0] for r in refs], [first_seen[r][1] for r in refs]],
+            f"SELECT ref, '9999-12-31 00:00+00', '9999-12-31', '', '{{}}', 0, 0 FROM unnest(%s::text[]) AS t(ref) "
+            f"ON CONFLICT (ref) DO NOTHING RETURNING id",
+            [refs],
         )
         created = {pk for (pk,) in cursor.fetchall()}
     return dict(Customer.objects.filter(ref__in=refs).values_list("ref", "pk")), created
@@ -121,9 +119,15 @@ def events_ingest(*, items: Sequence) -> BatchResult:
     brand_tz = ZoneInfo(current_brand().time_zone)
     results, valid = _validated(items, brand_tz)
     if valid:
-        with transaction.atomic():
-            _store(_resolved(valid, brand_tz))
+        rows = _resolved(valid, brand_tz)
+        rows.sort(key=lambda item: item[1]["external_id"])  # locks in one order: concurrent batches don't deadlock
+        retrying(lambda: _store_atomically(rows))
     return BatchResult(results)
+
+
+def _store_atomically(rows) -> None:
+    with transaction.atomic():
+        _store(rows)
 
 
 def events_check(*, items: Sequence) -> BatchResult:
@@ -188,27 +192,24 @@ def _resolved(valid: list[tuple[ItemResult, dict]], brand_tz: ZoneInfo) -> list[
 
 
 def _store(rows: list[tuple[ItemResult, dict]]) -> None:
-    first_seen: dict[str, tuple[datetime, date]] = {}
-    for _result, row in rows:
-        ref = row["customer_ref"]
-        if ref and (ref not in first_seen or row["occurred_at"] < first_seen[ref][0]):
-            first_seen[ref] = (row["occurred_at"], row["day"])
     if not rows:
         return
-    customer_ids, new_customers = _customer_ids(first_seen)
+    customer_ids, new_customers = _customer_ids({row["customer_ref"] for _r, row in rows if row["customer_ref"]})
     for _result, row in rows:
-        ref = row.pop("customer_ref")
+        ref = row["customer_ref"]
         row["customer_id"] = customer_ids[ref] if ref else None
     with connection.cursor() as cursor:
         cursor.execute(_INSERT_EVENTS, [TAG_SEPARATOR, *([row[c] for _, row in rows] for c in _EVENT_COLUMNS)])
         inserted = {external_id for (external_id,) in cursor.fetchall()}
-    stored = []
+    stored, tags = [], []
     for result, row in rows:
         if row["external_id"] in inserted:
             result.status = "created"
+            tags.append(row["tags"].split(TAG_SEPARATOR) if row["tags"] else [])
             stored.append(
                 StoredEvent(
                     row["kind"],
+                    row["occurred_at"],
                     row["day"],
                     row["member_id"],
                     row["channel"],
@@ -221,7 +222,7 @@ def _store(rows: list[tuple[ItemResult, dict]]) -> None:
         else:
             result.status = "duplicate"
     rollups_apply(stored)
+    customers_merge(zip(stored, tags, strict=True))
     touched = {event.customer_id for event in stored if event.customer_id is not None}
-    customers_refresh(touched)
     if new_customers - touched:  # created for an item that then turned out to be a replay
         Customer.objects.filter(pk__in=new_customers - touched).delete()

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -30,6 +30,7 @@ class StoredEvent:
     """What the read models need of an event that was just stored."""
 
     kind: str
+    occurred_at: datetime
     day: date
     member_id: int | None
     channel: str
@@ -114,6 +115,13 @@ _CUSTOMER_FACTS = f"""
                   > coalesce(max(e.occurred_at) FILTER (WHERE e.kind = 'fan_added'), '-infinity')
              THEN (array_agg(e.day ORDER BY e.occurred_at DESC, e.id DESC) FILTER (WHERE e.kind = 'fan_deleted'))[1]
         END AS left_on,
+        min(e.occurred_at) FILTER (WHERE e.member_id IS NOT NULL) AS owner_seen_at,
+        min(e.occurred_at) FILTER (WHERE e.channel <> '') AS channel_seen_at,
+        min(e.occurred_at) FILTER (WHERE e.campaign_id IS NOT NULL) AS campaign_seen_at,
+        max(e.occurred_at) FILTER (WHERE e.kind = 'fan_added') AS last_added_at,
+        max(e.occurred_at) FILTER (WHERE e.kind = 'fan_deleted') AS last_deleted_at,
+        (array_agg(e.day ORDER BY e.occurred_at DESC, e.id DESC) FILTER (WHERE e.kind = 'fan_deleted'))[1]
+            AS last_deleted_on,
         coalesce((SELECT array_agg(DISTINCT tag ORDER BY tag) FROM {Event._meta.db_table} t, unnest(t.tags) tag
                   WHERE t.customer_id = e.customer_id), ARRAY[]::varchar[]) AS tags
     FROM {Event._meta.db_table} e
@@ -133,6 +141,12 @@ _FACT_COLUMNS = (
     "last_contact_on",
     "left_on",
     "tags",
+    "owner_seen_at",
+    "channel_seen_at",
+    "campaign_seen_at",
+    "last_added_at",
+    "last_deleted_at",
+    "last_deleted_on",
 )
 
 
@@ -149,6 +163,140 @@ def customers_refresh(customer_ids: Iterable[int] | None = None) -> None:
             f"FROM ({_CUSTOMER_FACTS.format(only=only)}) facts WHERE c.id = facts.customer_id",
             {"ids": ids, "contact": [str(kind) for kind in CONTACT_KINDS]},
         )
+
+
+@dataclass
+class _Facts:
+    """One customer's facts from one batch of events, taken in the order they were stored."""
+
+    first_seen_at: datetime
+    joined_on: date
+    owner_seen_at: datetime | None = None
+    owner_id: int | None = None
+    channel_seen_at: datetime | None = None
+    channel: str = ""
+    campaign_seen_at: datetime | None = None
+    campaign_id: int | None = None
+    orders: int = 0
+    gmv: Decimal = Decimal(0)
+    first_order_on: date | None = None
+    last_order_on: date | None = None
+    last_contact_on: date | None = None
+    last_added_at: datetime | None = None
+    last_deleted_at: datetime | None = None
+    last_deleted_on: date | None = None
+    tags: set = field(default_factory=set)
+
+
+def _batch_facts(events: Iterable[tuple[StoredEvent, list[str]]]) -> dict[int, _Facts]:
+    facts: dict[int, _Facts] = {}
+    for event, tags in events:
+        at, day = event.occurred_at, event.day
+        f = facts.get(event.customer_id)
+        if f is None:
+            f = facts[event.customer_id] = _Facts(at, day)
+        elif at < f.first_seen_at:  # strictly earlier: on a tie the event stored first stays first
+            f.first_seen_at, f.joined_on = at, day
+        if event.member_id is not None and (f.owner_seen_at is None or at < f.owner_seen_at):
+            f.owner_seen_at, f.owner_id = at, event.member_id
+        if event.channel and (f.channel_seen_at is None or at < f.channel_seen_at):
+            f.channel_seen_at, f.channel = at, event.channel
+        if event.campaign_id is not None and (f.campaign_seen_at is None or at < f.campaign_seen_at):
+            f.campaign_seen_at, f.campaign_id = at, event.campaign_id
+        if event.kind == EventKind.ORDER:
+            f.orders += 1
+            f.gmv += event.amount
+            f.first_order_on = min(filter(None, (f.first_order_on, day)))
+            f.last_order_on = max(filter(None, (f.last_order_on, day)))
+        if event.kind in CONTACT_KINDS:
+            f.last_contact_on = max(filter(None, (f.last_contact_on, day)))
+        if event.kind == EventKind.FAN_ADDED:
+            f.last_added_at = max(filter(None, (f.last_added_at, at)))
+        if event.kind == EventKind.FAN_DELETED and (f.last_deleted_at is None or at >= f.last_deleted_at):
+            f.last_deleted_at, f.last_deleted_on = at, day  # on a tie the event stored last counts
+        f.tags.update(tags)
+    return facts
+
+
+_MERGE_COLUMNS = {  # batch column → its SQL type in the unnest
+    "id": "bigint",
+    "first_seen_at": "timestamptz",
+    "joined_on": "date",
+    "owner_seen_at": "timestamptz",
+    "owner_id": "bigint",
+    "channel_seen_at": "timestamptz",
+    "channel": "text",
+    "campaign_seen_at": "timestamptz",
+    "campaign_id": "bigint",
+    "orders": "integer",
+    "gmv": "numeric",
+    "first_order_on": "date",
+    "last_order_on": "date",
+    "last_contact_on": "date",
+    "last_added_at": "timestamptz",
+    "last_deleted_at": "timestamptz",
+    "last_deleted_on": "date",
+    "tags": "text",
+}
+_NEW_LAST_DELETED_ON = (
+    "CASE WHEN b.last_deleted_at >= coalesce(c.last_deleted_at, '-infinity') "
+    "THEN b.last_deleted_on ELSE c.last_deleted_on END"
+)
+_MERGE = f"""
+    UPDATE {Customer._meta.db_table} c SET
+        joined_on = CASE WHEN b.first_seen_at < c.first_seen_at THEN b.joined_on ELSE c.joined_on END,
+        first_seen_at = LEAST(c.first_seen_at, b.first_seen_at),
+        owner_id = CASE WHEN b.owner_seen_at < coalesce(c.owner_seen_at, 'infinity') THEN b.owner_id
+                        ELSE c.owner_id END,
+        owner_seen_at = LEAST(c.owner_seen_at, b.owner_seen_at),
+        channel = CASE WHEN b.channel_seen_at < coalesce(c.channel_seen_at, 'infinity') THEN b.channel
+                       ELSE c.channel END,
+        channel_seen_at = LEAST(c.channel_seen_at, b.channel_seen_at),
+        campaign_id = CASE WHEN b.campaign_seen_at < coalesce(c.campaign_seen_at, 'infinity') THEN b.campaign_id
+                           ELSE c.campaign_id END,
+        campaign_seen_at = LEAST(c.campaign_seen_at, b.campaign_seen_at),
+        orders_count = c.orders_count + b.orders,
+        gmv_total = c.gmv_total + b.gmv,
+        first_order_on = LEAST(c.first_order_on, b.first_order_on),
+        last_order_on = GREATEST(c.last_order_on, b.last_order_on),
+        last_contact_on = GREATEST(c.last_contact_on, b.last_contact_on),
+        last_added_at = GREATEST(c.last_added_at, b.last_added_at),
+        last_deleted_at = GREATEST(c.last_deleted_at, b.last_deleted_at),
+        last_deleted_on = {_NEW_LAST_DELETED_ON},
+        left_on = CASE WHEN GREATEST(c.last_deleted_at, b.last_deleted_at)
+                            > coalesce(GREATEST(c.last_added_at, b.last_added_at), '-infinity')
+                       THEN {_NEW_LAST_DELETED_ON} END,
+        tags = CASE WHEN b.tags = '' THEN c.tags
+                    ELSE (SELECT array_agg(DISTINCT tag ORDER BY tag)
+                          FROM unnest(c.tags || string_to_array(b.tags, %s)::varchar[]) tag) END
+    FROM (SELECT * FROM unnest({", ".join(f"%s::{t}[]" for t in _MERGE_COLUMNS.values())})
+          AS t({", ".join(_MERGE_COLUMNS)})) b
+    WHERE c.id = b.id
+"""  # noqa: S608 (table name is ours)
+_TAG_SEPARATOR = "\x1f"
+
+
+def customers_merge(events: Iterable[tuple[StoredEvent, list[str]]]) -> None:
+    """Fold freshly stored events (with their customer tags) into their customers' facts: the
+    batch's own facts merged with the stored ones, never reading the customers' older events."""
+    facts = _batch_facts((event, tags) for event, tags in events if event.customer_id is not None)
+    if not facts:
+        return
+    ids = sorted(facts)
+    columns = []
+    for name in _MERGE_COLUMNS:
+        if name == "id":
+            columns.append(ids)
+        elif name == "tags":
+            columns.append([_TAG_SEPARATOR.join(sorted(facts[i].tags)) for i in ids])
+        else:
+            columns.append([getattr(facts[i], name) for i in ids])
+    with connection.cursor() as cursor:  # customers locked in id order: concurrent batches never deadlock
+        cursor.execute(
+            f"SELECT 1 FROM {Customer._meta.db_table} WHERE id = ANY(%s) ORDER BY id FOR UPDATE",  # noqa: S608
+            [ids],
+        )
+        cursor.execute(_MERGE, [_TAG_SEPARATOR, *columns])
 
 
 # --- rebuild -----------------------------------------------------------------------------------
