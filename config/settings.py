@@ -79,6 +79,7 @@ TENANT_APPS = [
     "apps.organisation",
     "apps.kpis",
     "apps.compliance",
+    "apps.leaderboards",
     "apps.dashboards",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -199,6 +200,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "args": ["apps.compliance.tasks.scan_pending"],
     },
+    "leaderboards-sweep": {
+        "task": "apps.tenants.tasks.for_each_brand",
+        "schedule": 60.0,
+        "args": ["apps.leaderboards.tasks.sweep"],
+    },
 }
 
 # Outbound webhooks (compliance alerts) may reach private addresses only when allowed: in
@@ -230,6 +236,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EventKindEnum": "apps.kpis.catalogue.EventKind.choices",
         "RoleEnum": "apps.organisation.roles.Role.choices",
+        "MessageDirectionEnum": "apps.compliance.models.MessageDirection.choices",
+        "DecisionActionEnum": "apps.compliance.models.DecisionAction.choices",
+        "CompetitionChangeActionEnum": "apps.leaderboards.models.ChangeAction.choices",
     },
 }
 

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from apps.compliance import api as compliance_api
 from apps.kpis import api as kpis_api
+from apps.leaderboards import api as leaderboards_api
 from apps.organisation import api as organisation_api
 from apps.organisation.admin import brand_admin
 
@@ -20,6 +21,7 @@ router.register("customers", kpis_api.CustomerViewSet, basename="customer")
 router.register("compliance-rules", compliance_api.RuleViewSet, basename="compliance-rule")
 router.register("allow-phrases", compliance_api.AllowPhraseViewSet, basename="allow-phrase")
 router.register("violations", compliance_api.ViolationViewSet, basename="violation")
+router.register("competitions", leaderboards_api.CompetitionViewSet, basename="competition")
 
 api_v1 = [
     path("roles/", organisation_api.RoleListView.as_view(), name="roles"),
@@ -30,6 +32,11 @@ api_v1 = [
     path("stage-weights/", kpis_api.StageWeightsView.as_view(), name="stage-weights"),
     path("messages/", compliance_api.MessageBatchView.as_view(), name="messages"),
     path("compliance-rules/try/", compliance_api.RuleTryView.as_view(), name="compliance-rule-try"),
+    path(
+        "leaderboards/<str:metric>/<str:period>/",
+        leaderboards_api.StandingBoardView.as_view(),
+        name="standing-board",
+    ),
     path("", include(router.urls)),  # after the fixed paths, so compliance-rules/try/ is not read as an id
 ]
 
@@ -38,6 +45,7 @@ urlpatterns = [
     path("", include("apps.organisation.urls")),
     path("", include("apps.kpis.urls")),
     path("", include("apps.compliance.urls")),
+    path("", include("apps.leaderboards.urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("admin/", brand_admin.urls),
     path("i18n/", include("django.conf.urls.i18n")),

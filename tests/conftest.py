@@ -113,6 +113,36 @@ def _back_to_public_schema():
     connection.set_schema_to_public()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _tasks_run_in_process():
+    """A task a test's commit sends runs right there, as a worker would run it: no broker
+    messages left behind for a development worker to trip over."""
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _forget_live_boards():
+    """Live boards live in Redis, which the test's rollback does not reach: drop this test
+    database's boards after each test."""
+    from apps.leaderboards import store
+
+    client = store.client()  # the real one, even if the test swaps it
+    pattern = f"lb:{connection.settings_dict['NAME']}:*"
+
+    def drop():
+        keys = list(client.scan_iter(pattern, count=1000))
+        if keys:
+            client.delete(*keys)
+
+    drop()  # also what a crashed run may have left
+    yield
+    drop()
+
+
 @pytest.fixture
 def public_client(db):
     return Client(HTTP_HOST="localhost")

@@ -25,12 +25,15 @@ class Severity(models.TextChoices):
 SEVERITY_RANK = {Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3}
 
 
+class MessageDirection(models.TextChoices):
+    REP_TO_CUSTOMER = "rep_to_customer", _("导购→客户")
+    CUSTOMER_TO_REP = "customer_to_rep", _("客户→导购")
+
+
 class Message(models.Model):
     """A chat message between a rep and a customer, as a WeCom conversation archive gives it."""
 
-    class Direction(models.TextChoices):
-        REP_TO_CUSTOMER = "rep_to_customer", _("导购→客户")
-        CUSTOMER_TO_REP = "customer_to_rep", _("客户→导购")
+    Direction = MessageDirection
 
     class Type(models.TextChoices):
         TEXT = "text", _("文字")
@@ -209,13 +212,16 @@ def reason_text(reason: str) -> str:
     return wording % {"detail": detail} if wording else reason
 
 
+class DecisionAction(models.TextChoices):
+    CONFIRM = "confirm", _("确认违规")
+    DISMISS = "dismiss", _("驳回")
+    REOPEN = "reopen", _("重新打开")
+
+
 class Decision(models.Model):
     """Every review of a violation, kept: who decided what, when, and why."""
 
-    class Action(models.TextChoices):
-        CONFIRM = "confirm", _("确认违规")
-        DISMISS = "dismiss", _("驳回")
-        REOPEN = "reopen", _("重新打开")
+    Action = DecisionAction
 
     violation = models.ForeignKey(Violation, on_delete=models.CASCADE, related_name="decisions")
     actor = models.ForeignKey(USER, verbose_name=_("审核人"), on_delete=models.PROTECT, related_name="+")

@@ -1,4 +1,5 @@
-"""How other apps add base metrics to the KPI engine without the engine knowing them.
+"""How other apps plug into the KPI engine without the engine knowing them: they add base
+metrics, and they hear when someone's figures change.
 
 An app registers, once at start-up (its AppConfig.ready), a source name, its metrics and a reader:
 
@@ -12,6 +13,8 @@ does: figures, formulas, targets, scorecards, boards and the API.
 from __future__ import annotations
 
 from collections.abc import Callable
+
+from django.db import transaction
 
 from apps.kpis.catalogue import Metric
 
@@ -31,3 +34,30 @@ def registered_metrics() -> dict[str, Metric]:
 
 def registered_readers() -> dict[str, Reader]:
     return {source: reader for source, (_metrics, reader) in _sources.items()}
+
+
+# --- telling others that figures changed ---------------------------------------------------------
+
+Listener = Callable[..., None]
+_listeners: list[Listener] = []
+
+
+def figures_changed_listen(listener: Listener) -> None:
+    """`listener(member_ids=…, days=…)` runs after the commit of every write that changes
+    someone's figures (the leaderboards keep their live ranks this way)."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def figures_changed(*, member_ids, days) -> None:
+    """Call inside the writing transaction: listeners hear of it once it commits."""
+    member_ids = {pk for pk in member_ids if pk is not None}
+    days = set(days)
+    if not _listeners or not member_ids or not days:
+        return
+
+    def tell():
+        for listener in _listeners:
+            listener(member_ids=member_ids, days=days)
+
+    transaction.on_commit(tell)

@@ -10,6 +10,7 @@ _SECTIONS = [
     (_("KPI 看板"), "kpis:brand", Capability.KPI_VIEW_OWN),
     (_("活动"), "kpis:campaigns", Capability.KPI_VIEW_BRAND),
     (_("合规"), "compliance:violations", Capability.KPI_VIEW_OWN),
+    (_("排行榜"), "leaderboards:index", Capability.LEADERBOARDS_VIEW),
     (_("人员"), "organisation:people", Capability.ORG_VIEW),
     (_("团队"), "organisation:teams", Capability.ORG_VIEW),
 ]

@@ -40,6 +40,9 @@ class Capability(models.TextChoices):
     MESSAGES_INGEST = "messages.ingest", _("上报聊天消息")
     COMPLIANCE_REVIEW = "compliance.review", _("审核全品牌的违规")
     COMPLIANCE_RULES = "compliance.rules", _("管理合规规则、白名单与提醒")
+    LEADERBOARDS_VIEW = "leaderboards.view", _("查看排行榜与比赛")
+    COMPETITIONS_MANAGE = "competitions.manage", _("组织比赛（开赛前设置规则与奖励）")
+    COMPETITIONS_OVERRIDE = "competitions.override", _("开赛后修改规则、重新开放已结束的比赛（须写明原因）")
 
 
 C = Capability
@@ -55,15 +58,34 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.CAMPAIGNS_MANAGE,
             C.METRICS_MANAGE,
             C.COMPLIANCE_REVIEW,
+            C.LEADERBOARDS_VIEW,
+            C.COMPETITIONS_MANAGE,
         }
     ),
-    Role.ACTIVITY_PLANNER: frozenset({C.HOME_PLANNER, C.KPI_VIEW_OWN, C.KPI_VIEW_BRAND, C.CAMPAIGNS_MANAGE}),
-    Role.COPYWRITER: frozenset({C.HOME_COPYWRITER, C.KPI_VIEW_OWN}),
-    Role.PRODUCT_OPS: frozenset(
-        {C.ORG_VIEW, C.HOME_PRODUCT, C.KPI_VIEW_OWN, C.KPI_VIEW_BRAND, C.EVENTS_INGEST, C.MESSAGES_INGEST}
+    Role.ACTIVITY_PLANNER: frozenset(
+        {
+            C.HOME_PLANNER,
+            C.KPI_VIEW_OWN,
+            C.KPI_VIEW_BRAND,
+            C.CAMPAIGNS_MANAGE,
+            C.LEADERBOARDS_VIEW,
+            C.COMPETITIONS_MANAGE,
+        }
     ),
-    Role.DESIGNER: frozenset({C.HOME_DESIGNER, C.KPI_VIEW_OWN}),
-    Role.SALES_REP: frozenset({C.HOME_REP, C.KPI_VIEW_OWN}),
+    Role.COPYWRITER: frozenset({C.HOME_COPYWRITER, C.KPI_VIEW_OWN, C.LEADERBOARDS_VIEW}),
+    Role.PRODUCT_OPS: frozenset(
+        {
+            C.ORG_VIEW,
+            C.HOME_PRODUCT,
+            C.KPI_VIEW_OWN,
+            C.KPI_VIEW_BRAND,
+            C.EVENTS_INGEST,
+            C.MESSAGES_INGEST,
+            C.LEADERBOARDS_VIEW,
+        }
+    ),
+    Role.DESIGNER: frozenset({C.HOME_DESIGNER, C.KPI_VIEW_OWN, C.LEADERBOARDS_VIEW}),
+    Role.SALES_REP: frozenset({C.HOME_REP, C.KPI_VIEW_OWN, C.LEADERBOARDS_VIEW}),
 }
 
 # The page each role lands on, in order of precedence for a person with several roles.

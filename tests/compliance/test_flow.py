@@ -18,14 +18,6 @@ from apps.kpis.selectors.metrics import Scope, metric_values
 from apps.organisation.roles import Role
 from apps.organisation.services import api_key_create, person_create, team_create
 from bench.compliance_labelled import score
-from config.celery import app as celery_app
-
-
-@pytest.fixture
-def eager():
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
 
 
 def message(n, text, rep="rep@alpha.test", direction="rep_to_customer", conversation="conv-1", **extra):
@@ -70,7 +62,7 @@ def test_every_brand_starts_with_the_starter_pack_scoring_at_least_90_percent(al
 
 
 def test_a_batch_is_answered_per_item_and_scanned_in_the_background(
-    alpha, key_client, eager, django_capture_on_commit_callbacks
+    alpha, key_client, django_capture_on_commit_callbacks
 ):
     batch = {
         "messages": [
@@ -113,11 +105,7 @@ def test_a_message_left_unscanned_by_a_lost_task_is_swept_up(alpha):
     with alpha:
         _result, stored = messages_ingest(items=[message(1, "你给我滚")])
         Message.objects.filter(pk__in=stored).update(created_at="2026-10-01T00:00:00+08:00")
-        celery_app.conf.task_always_eager = True
-        try:
-            assert scan_pending() == 1
-        finally:
-            celery_app.conf.task_always_eager = False
+        assert scan_pending() == 1
         assert Violation.objects.get().category == "insult"
         assert messages_scan(message_ids=stored) == []  # scanning again finds nothing new
 

@@ -12,7 +12,6 @@ from openpyxl import Workbook
 
 from apps.kpis.models import Event, ImportJob
 from apps.kpis.services.imports import import_job_create, import_job_run, import_preview
-from config.celery import app as celery_app
 
 ROWS = [
     ["类型", "发生时间", "员工", "渠道", "客户", "金额", "标签", "备注"],
@@ -37,13 +36,6 @@ def _xlsx(rows) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-@pytest.fixture
-def eager_celery():
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
 
 
 def _upload(brand, name, content):
@@ -109,7 +101,7 @@ def test_an_interrupted_import_resumes_where_its_last_chunk_ended(alpha):
         assert Event.objects.count() == 2500
 
 
-def test_the_pages_walk_an_admin_through_an_import(alpha, eager_celery, django_capture_on_commit_callbacks):
+def test_the_pages_walk_an_admin_through_an_import(alpha, django_capture_on_commit_callbacks):
     admin = alpha.client("admin")
     refused = admin.post("/kpis/imports/", {"file": SimpleUploadedFile("notes.txt", b"hello")})
     assert "只支持" in refused.content.decode()

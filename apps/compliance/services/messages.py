@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from apps.common.batches import MAX_BATCH, BatchResult, FieldValidator, retrying
 from apps.compliance.models import MAX_TEXT_BYTES, Message
+from apps.kpis.extensions import figures_changed
 from apps.organisation.selectors import person_ids_by_ref
 from apps.tenants.selectors import current_brand
 
@@ -85,7 +86,12 @@ def messages_ingest(*, items: Sequence) -> tuple[BatchResult, list[int]]:
     def insert() -> dict[str, int]:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(_INSERT, columns)
-            return {message_id: pk for pk, message_id in cursor.fetchall()}
+            stored = {message_id: pk for pk, message_id in cursor.fetchall()}
+            sent = [clean for _r, clean in rows if clean["message_id"] in stored]
+            figures_changed(  # messages sent is a KPI
+                member_ids={reps[c["rep"]] for c in sent}, days={c["sent_at"].astimezone(brand_tz).date() for c in sent}
+            )
+            return stored
 
     stored = retrying(insert)
     for result, clean in rows:

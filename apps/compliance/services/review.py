@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from apps.compliance.models import Decision, Violation
 from apps.compliance.selectors import can_review
+from apps.kpis.extensions import figures_changed
 
 _NEXT = {
     Decision.Action.CONFIRM: ({Violation.Status.OPEN}, Violation.Status.CONFIRMED),
@@ -38,4 +39,5 @@ def violation_review(*, violation: Violation, actor, action: str, note: str = ""
     violation.status = status
     violation.save(update_fields=["status"])
     Decision.objects.create(violation=violation, actor=actor, action=action, note=note)
+    figures_changed(member_ids={violation.rep_id}, days={violation.day})  # confirmed violations are KPIs
     return violation

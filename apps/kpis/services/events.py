@@ -17,6 +17,7 @@ from rest_framework import serializers
 
 from apps.common.batches import MAX_BATCH, BatchResult, FieldValidator, ItemResult, retrying
 from apps.kpis.catalogue import Channel, EventKind
+from apps.kpis.extensions import figures_changed
 from apps.kpis.models import Campaign, Customer, Event
 from apps.kpis.services.rollups import StoredEvent, customers_merge, rollups_apply
 from apps.organisation.selectors import person_ids_by_ref
@@ -223,6 +224,7 @@ def _store(rows: list[tuple[ItemResult, dict]]) -> None:
             result.status = "duplicate"
     rollups_apply(stored)
     customers_merge(zip(stored, tags, strict=True))
+    figures_changed(member_ids={event.member_id for event in stored}, days={event.day for event in stored})
     touched = {event.customer_id for event in stored if event.customer_id is not None}
     if new_customers - touched:  # created for an item that then turned out to be a replay
         Customer.objects.filter(pk__in=new_customers - touched).delete()

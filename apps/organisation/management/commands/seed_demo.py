@@ -4,6 +4,7 @@ from django_tenants.utils import schema_context
 from apps.compliance.demo import seed_demo_compliance
 from apps.kpis.demo import DAYS, seed_demo_kpis
 from apps.kpis.periods import brand_today
+from apps.leaderboards.demo import seed_demo_leaderboards
 from apps.organisation.demo import DEMO_PASSWORD, DEMO_SLUG, demo_logins, seed_demo_brand
 from apps.tenants.models import Brand
 from apps.tenants.selectors import brand_url
@@ -30,9 +31,11 @@ class Command(BaseCommand):
             with schema_context(brand.schema_name):
                 events = seed_demo_kpis(seed=seed, today=today, time_zone=brand.time_zone)
                 messages = seed_demo_compliance(seed=seed, today=today, days=DAYS, time_zone=brand.time_zone)
+                competitions = seed_demo_leaderboards(today=today)
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Seeded the demo brand at {brand_url(brand)} ({events:,} events, {messages:,} chat messages)"
+                    f"Seeded the demo brand at {brand_url(brand)} ({events:,} events, {messages:,} chat messages, "
+                    f"{competitions} competitions)"
                 )
             )
         with schema_context(brand.schema_name):

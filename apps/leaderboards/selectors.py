@@ -1,0 +1,378 @@
+"""Reads: a board as a viewer sees it (top N, their own place, the gaps to the next rank, the
+prize line, the qualifying line and the next tier), competitions, history and medals.
+
+A live board is read from Redis (one round trip) and rebuilt from PostgreSQL if Redis lost it;
+should Redis be down, the same page is computed from PostgreSQL. A closed competition is read
+from its frozen standings.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import redis
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from apps.kpis.catalogue import Metric
+from apps.kpis.selectors.metrics import metrics_registry
+from apps.leaderboards import store
+from apps.leaderboards.boards import (
+    Board,
+    Status,
+    competition_status,
+    leaderboard_settings,
+    standing_board,
+)
+from apps.leaderboards.models import Competition, Prize, Standing, TieRule
+from apps.leaderboards.prizes import TierJudge, has_tier_prizes, prize_line, prizes_won
+from apps.leaderboards.ranking import Ranked, member, qualifies, rank_all, score, subject_of, value_of
+from apps.leaderboards.services import live
+from apps.organisation.models import Membership, Team
+from apps.organisation.roles import Capability, can
+from apps.organisation.selectors import team_subtree_ids
+
+User = get_user_model()
+log = logging.getLogger(__name__)
+TOP = 50
+
+
+@dataclass
+class Row:
+    subject_id: int
+    name: str
+    team_name: str
+    value: Decimal
+    position: int
+    rank: int | None  # None: below the qualifying line
+    prizes: list[str] = field(default_factory=list)
+    tier: str | None = None
+    is_viewer: bool = False
+
+
+@dataclass
+class Mine:
+    """The viewer's place and what stands between them and the next step up."""
+
+    subject_id: int
+    name: str
+    value: Decimal | None
+    rank: int | None = None
+    on_board: bool = False
+    qualified: bool = True
+    next_rank: int | None = None
+    gap_next: Decimal | None = None
+    in_prizes: bool = False
+    gap_prize: Decimal | None = None
+    gap_qualify: Decimal | None = None
+    tier: str | None = None
+    next_tier: str | None = None
+    gap_tier: Decimal | None = None
+    prizes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BoardPage:
+    board: Board
+    metric: Metric
+    status: str
+    rows: list[Row]
+    mine: Mine | None
+    field_size: int
+    on_board: int
+    qualified: int
+    prize_rank: int | None
+    version: int
+    show_amounts: bool  # for this viewer
+    prizes: list[Prize] = field(default_factory=list)
+
+    @property
+    def frozen(self) -> bool:
+        return self.status == Status.CLOSED
+
+    @property
+    def live(self) -> bool:
+        return self.status in (Status.RUNNING, Status.SETTLING)
+
+
+# --- snapshots: the same shape from Redis, from a list, from frozen standings ------------------
+
+
+def _numeric_ranks(scores: list[float], tie_rule: str) -> list[int]:
+    ranks, previous = [], None
+    for position, score_ in enumerate(scores, start=1):
+        ranks.append(position if tie_rule == TieRule.EARLIER_FIRST or score_ != previous else ranks[-1])
+        previous = score_
+    return ranks
+
+
+def snapshot_of(
+    ranked: list[Ranked], board: Board, *, top: int, subject: int | None, prize_position: int, version: int
+) -> store.Snapshot:
+    """What store.read answers, computed from an ordered list (frozen standings, or PostgreSQL
+    when Redis is away)."""
+    scores = [score(r.value, board.lower_is_better) for r in ranked]
+    ranks = _numeric_ranks(scores, board.tie_rule)
+    members = [member(r.subject_id, r.achieved_at, board.tie_rule) for r in ranked]
+    mine = None
+    index = next((i for i, r in enumerate(ranked) if r.subject_id == subject), None)
+    if index is not None:
+        above = None
+        if board.tie_rule == TieRule.EARLIER_FIRST and index > 0:
+            above = (scores[index - 1], ranks[index - 1])
+        elif board.tie_rule != TieRule.EARLIER_FIRST:
+            better = [i for i in range(index) if scores[i] > scores[index]]
+            if better:
+                above = (scores[better[-1]], ranks[better[-1]])
+        mine = store.Mine(scores[index], ranks[index], index + 1, above)
+    qualified = sum(1 for r in ranked if qualifies(r.value, board))
+    return store.Snapshot(
+        version=version,
+        field_size=0,
+        on_board=len(ranked),
+        top=list(zip(members[:top], scores[:top], strict=True)),
+        qualified=qualified,
+        prize_line=scores[prize_position - 1] if 0 < prize_position <= len(scores) else None,
+        mine=mine,
+        last=scores[-1] if scores else None,
+    )
+
+
+def _live_snapshot(board: Board, *, top: int, subject, prize_position: int) -> tuple[store.Snapshot, int | None]:
+    """(snapshot, field size) of a live board; field size None means the snapshot knows it."""
+    qualifying = score(board.min_value, board.lower_is_better) if board.min_value is not None else None
+    args = {"top": top, "subject": subject, "prize_position": prize_position, "qualifying_score": qualifying}
+    try:
+        snapshot = store.read(board, **args)
+        if snapshot is None:
+            live.board_ensure(board)
+            snapshot = store.read(board, **args)
+        if snapshot is not None:
+            return snapshot, None
+    except redis.RedisError:
+        log.warning("leaderboards: Redis unavailable, board %s computed from PostgreSQL", board.key, exc_info=True)
+    brand = live.Brand()
+    field_ = brand.field(board)
+    values = live.values_of(board, field_, field_, brand.registry)
+    ranked = rank_all(((s, v, None) for s, v in values.items()), board)
+    version = int(timezone.now().timestamp() * 1000)
+    return snapshot_of(ranked, board, top=top, subject=subject, prize_position=prize_position, version=version), len(
+        field_
+    )
+
+
+def _frozen_snapshot(competition: Competition, board: Board, *, top: int, subject, prize_position: int):
+    standings = list(competition.standings.all())
+    ranked = [
+        Ranked(s.team_id if competition.by_team else s.person_id or 0, s.value, s.position, s.rank) for s in standings
+    ]
+    version = int(competition.frozen_at.timestamp() * 1000)
+    snapshot = snapshot_of(ranked, board, top=top, subject=subject, prize_position=prize_position, version=version)
+    return snapshot, standings
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+
+def participant_subject(board: Board, competition: Competition | None, person) -> int | None:
+    """Who the viewer competes as on this board: themselves, their team, or nobody."""
+    if person is None or not person.is_active:
+        return None
+    roles = competition.participant_roles if competition else leaderboard_settings().roles
+    if not set(roles) & set(person.roles):
+        return None
+    if competition is None or competition.scope == Competition.Scope.BRAND:
+        return person.pk
+    team_id = Membership.objects.filter(person=person).values_list("team_id", flat=True).first()
+    if team_id is None:
+        return None
+    for team in competition.teams.all():
+        if team_id in team_subtree_ids([team.pk]):
+            return team.pk if competition.by_team else person.pk
+    return None
+
+
+def _names(board: Board, subjects: set[int]) -> dict[int, tuple[str, str]]:
+    if board.by_team:
+        return {pk: (name, "") for pk, name in Team.objects.filter(pk__in=subjects).values_list("pk", "name")}
+    teams = dict(Membership.objects.filter(person_id__in=subjects).values_list("person_id", "team__name"))
+    return {
+        pk: (name, teams.get(pk, ""))
+        for pk, name in User.objects.filter(pk__in=subjects).values_list("pk", "full_name")
+    }
+
+
+def _gap(a: float | None, b: Decimal | None, lower_is_better: bool) -> Decimal | None:
+    if a is None or b is None:
+        return None
+    return abs(value_of(a, lower_is_better) - b)
+
+
+def board_page(
+    board: Board,
+    *,
+    viewer,
+    metric: Metric,
+    competition: Competition | None = None,
+    top: int = TOP,
+    now=None,
+    time_zone: str = "Asia/Shanghai",
+    for_wall: bool = False,
+) -> BoardPage:
+    """The board as `viewer` sees it; `for_wall`: as a wall display shows it to a room (nobody's
+    own place, amounts only if the board shows them)."""
+    now = now or timezone.now()
+    status = competition_status(competition, now, time_zone) if competition else Status.RUNNING
+    prizes = list(competition.prizes.all()) if competition else []
+    prize_rank = prize_line(prizes)
+    subject = None if for_wall else participant_subject(board, competition, viewer)
+    show_amounts = board.show_amounts or (not for_wall and can(viewer, Capability.KPI_VIEW_BRAND))
+    if status == Status.UPCOMING:
+        field_size = len(live.Brand().field(board))
+        return BoardPage(board, metric, status, [], None, field_size, 0, 0, prize_rank, 0, show_amounts, prizes)
+    args = {"top": top, "subject": subject, "prize_position": prize_rank or 0}
+    frozen: dict[int, Standing] = {}
+    if status == Status.CLOSED:
+        snapshot, standings = _frozen_snapshot(competition, board, **args)
+        frozen = {(s.team_id if competition.by_team else s.person_id): s for s in standings}
+        field_size = len(standings)
+    else:
+        snapshot, field_size = _live_snapshot(board, **args)
+        field_size = snapshot.field_size if field_size is None else field_size
+    shown = [(subject_of(m), s) for m, s in snapshot.top]
+    names = _names(board, {s for s, _score in shown} | ({subject} if subject else set()))
+    judge = (
+        TierJudge(board, metrics_registry(), live.Brand().field(board) if board.by_team else None)
+        if (has_tier_prizes(prizes) and not frozen)
+        else None
+    )
+    ranks = _numeric_ranks([s for _subject, s in shown], board.tie_rule)
+    rows = []
+    for (subject_id, score_), numeric_rank, position in zip(shown, ranks, range(1, len(shown) + 1), strict=True):
+        value = value_of(score_, board.lower_is_better)
+        rank = numeric_rank if qualifies(value, board) else None
+        stored = frozen.get(subject_id)
+        tier = (stored.tier or None) if stored else (judge.tier(subject_id, value) if judge else None)
+        name, team_name = (stored.name, stored.team_name) if stored else names.get(subject_id, ("?", ""))
+        rows.append(
+            Row(
+                subject_id,
+                name,
+                team_name,
+                value,
+                position,
+                rank,
+                list(stored.prizes) if stored else prizes_won(prizes, rank, tier),
+                tier,
+                subject_id == subject,
+            )
+        )
+    mine = _mine(board, metric, snapshot, subject, names, prizes, prize_rank, judge, frozen) if subject else None
+    return BoardPage(
+        board,
+        metric,
+        status,
+        rows,
+        mine,
+        field_size,
+        snapshot.on_board,
+        snapshot.qualified,
+        prize_rank,
+        snapshot.version,
+        show_amounts,
+        prizes,
+    )
+
+
+def _mine(board, metric, snapshot: store.Snapshot, subject: int, names, prizes, prize_rank, judge, frozen) -> Mine:
+    lower = board.lower_is_better
+    name = names.get(subject, ("?", ""))[0]
+    stored = frozen.get(subject)
+    if snapshot.mine is None:  # no result yet: everything on the board is ahead
+        value = None if metric.is_derived else Decimal(0)
+        mine = Mine(subject, name, value)
+        mine.gap_next = _gap(snapshot.last, value, lower)
+        mine.next_rank = snapshot.on_board or None
+        mine.gap_prize = _gap(snapshot.prize_line, value, lower) if prize_rank else None
+        mine.in_prizes = False
+    else:
+        value = value_of(snapshot.mine.score, lower)
+        qualified = qualifies(value, board)
+        mine = Mine(subject, name, value, snapshot.mine.rank if qualified else None, True, qualified)
+        if snapshot.mine.above:
+            mine.gap_next = _gap(snapshot.mine.above[0], value, lower)
+            mine.next_rank = snapshot.mine.above[1]
+        if prize_rank:
+            mine.in_prizes = qualified and snapshot.mine.rank <= prize_rank
+            if not mine.in_prizes and snapshot.prize_line is not None:
+                mine.gap_prize = _gap(snapshot.prize_line, value, lower)
+    if board.min_value is not None and (value is None or not qualifies(value, board)):
+        mine.qualified = False
+        mine.gap_qualify = abs(board.min_value - (value or Decimal(0)))
+    if stored is not None:
+        mine.tier, mine.prizes = stored.tier or None, list(stored.prizes)
+    else:
+        if judge is not None:
+            mine.tier = judge.tier(subject, value)
+            mine.next_tier = {None: Prize.Tier.ACHIEVED, Prize.Tier.ACHIEVED: Prize.Tier.EXCEEDED}.get(mine.tier)
+            line = judge.line(subject, mine.next_tier) if mine.next_tier else None
+            if line is not None and value is not None:
+                mine.gap_tier = max(Decimal(0), (value - line) if lower else (line - value)).quantize(Decimal("0.01"))
+        mine.prizes = prizes_won(prizes, mine.rank, mine.tier) if mine.qualified else []
+    return mine
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+@dataclass
+class CompetitionCard:
+    competition: Competition
+    status: str
+    winners: list[Standing] = field(default_factory=list)
+
+    @property
+    def status_label(self):
+        return Status.LABELS[self.status]
+
+
+def competitions_current(today: date, time_zone: str) -> list[CompetitionCard]:
+    """Upcoming, running and settling competitions, the soonest to end first."""
+    now = timezone.now()
+    competitions = Competition.objects.filter(frozen_at__isnull=True).prefetch_related("prizes", "teams")
+    cards = [CompetitionCard(c, competition_status(c, now, time_zone)) for c in competitions]
+    order = {Status.RUNNING: 0, Status.SETTLING: 1, Status.UPCOMING: 2}
+    return sorted(cards, key=lambda card: (order[card.status], card.competition.ends_on, card.competition.pk))
+
+
+def competitions_history() -> QuerySet:
+    """Closed competitions, latest first, each with its prize winners (or its top three)."""
+    winners = Standing.objects.filter(Q(rank__lte=3) | ~Q(prizes=[])).order_by("position")
+    return (
+        Competition.objects.filter(frozen_at__isnull=False)
+        .order_by("-ends_on", "-pk")
+        .prefetch_related(Prefetch("standings", queryset=winners, to_attr="winners"))
+    )
+
+
+def running_boards_for_tv(today: date) -> list[Competition]:
+    """What the wall display rotates through: running and settling competitions."""
+    return list(Competition.objects.filter(frozen_at__isnull=True, starts_on__lte=today).order_by("ends_on", "pk"))
+
+
+def medals_of(person) -> list[Standing]:
+    """A person's podium finishes and prizes, in person or with their team."""
+    return list(
+        Standing.objects.filter(Q(person=person) | Q(members__contains=[person.pk]))
+        .filter(Q(rank__lte=3) | ~Q(prizes=[]))
+        .select_related("competition")
+        .order_by("-competition__ends_on", "position")
+    )
+
+
+def standing_board_of(metric: str, kind: str, today: date) -> Board:
+    return standing_board(metric, kind, today, metrics_registry(), leaderboard_settings())

@@ -1,0 +1,241 @@
+"""Keeping the live boards in step with the figures.
+
+When figures change (events stored, messages sent, a violation confirmed) the KPI engine tells
+us who and which days, after the commit. We note it in Redis and ask a worker to refresh; the
+worker recomputes only those people's values on the boards whose period covers those days, from
+the same read models the KPI pages use, and moves them in the sorted sets. A board that is
+missing from Redis (flushed, restarted, a new day) is rebuilt whole from PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+import redis
+from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from apps.kpis.periods import brand_today
+from apps.kpis.selectors.metrics import Buckets, Scope, metric_table, metrics_registry
+from apps.leaderboards import store
+from apps.leaderboards.boards import (
+    Board,
+    competition_board,
+    competition_field,
+    leaderboard_settings,
+    standing_boards,
+    standing_field,
+)
+from apps.leaderboards.models import Competition, Entry
+from apps.leaderboards.ranking import member, on_board, score
+from apps.tenants.selectors import current_brand
+
+log = logging.getLogger(__name__)
+PLACES = Decimal("0.0001")  # what Entry keeps: values compare equal once stored
+RESYNC_AFTER_SECONDS = 600
+
+
+def figures_changed(*, member_ids: Iterable[int], days: Iterable[date]) -> None:
+    """The KPI engine's listener (called after the commit): note the change, wake a worker."""
+    from apps.leaderboards.tasks import refresh_boards
+
+    member_ids, days = set(member_ids), set(days)
+    if not member_ids or not days:
+        return
+    try:
+        if store.mark_dirty(member_ids, days):
+            refresh_boards.delay()
+    except redis.RedisError:  # the figures are stored; the sweep resyncs boards when Redis is back
+        log.warning("leaderboards: could not note a change in Redis", exc_info=True)
+
+
+@dataclass
+class Brand:
+    """What one refresh needs to know of the brand, loaded once."""
+
+    time_zone: str = field(default_factory=lambda: current_brand().time_zone)
+
+    @cached_property
+    def today(self) -> date:
+        return brand_today(self.time_zone)
+
+    @cached_property
+    def registry(self):
+        return metrics_registry()
+
+    @cached_property
+    def settings(self):
+        return leaderboard_settings()
+
+    @cached_property
+    def standing_field(self) -> frozenset[int]:
+        return standing_field(self.settings)
+
+    @cached_property
+    def competitions(self) -> dict[int, Competition]:
+        """Running and settling competitions: the ones whose boards are live."""
+        live = Competition.objects.filter(frozen_at__isnull=True, starts_on__lte=self.today).prefetch_related("teams")
+        return {c.pk: c for c in live if c.metric in self.registry}
+
+    def boards(self) -> list[Board]:
+        competitions = [competition_board(c) for c in self.competitions.values()]
+        return standing_boards(self.today, self.registry, self.settings) + competitions
+
+    def field(self, board: Board):
+        if board.competition_id is None:
+            return self.standing_field
+        competition = self.competitions.get(board.competition_id)
+        if competition is None:  # not live (a test, a reopened board): read it as it is
+            competition = Competition.objects.prefetch_related("teams").get(pk=board.competition_id)
+        return competition_field(competition)
+
+
+def values_of(board: Board, field_, subjects: Iterable[int], registry) -> dict[int, Decimal | None]:
+    """Each subject's value on the board (people, or teams of their competing people)."""
+    subjects = list(subjects)
+    if not subjects:
+        return {}
+    if board.by_team:
+        buckets = {team: field_.get(team, frozenset()) for team in subjects}
+        people = frozenset().union(*buckets.values())
+        table = metric_table(
+            [board.metric],
+            Scope(member_ids=people),
+            board.period,
+            group=Buckets.of(buckets),
+            keys=subjects,
+            registry=registry,
+        )
+    else:
+        table = metric_table(
+            [board.metric],
+            Scope(member_ids=frozenset(subjects)),
+            board.period,
+            group="member",
+            keys=subjects,
+            registry=registry,
+        )
+    values = {}
+    for subject in subjects:
+        value = table.get(subject, {}).get(board.metric)
+        if value is not None and board.per_capita and board.by_team:
+            size = len(field_.get(subject, ()))
+            value = value / size if size else None
+        values[subject] = value.quantize(PLACES) if value is not None else None
+    return values
+
+
+def entries_sync(
+    competition_id: int, values: dict[int, Decimal | None], lower_is_better: bool, *, whole: bool = False
+) -> dict[int, datetime]:
+    """Store the values; a changed value is achieved now. Returns when each value was achieved.
+    `whole`: the values cover the whole field, so entries of anyone else go."""
+    now = timezone.now()
+    entries = Entry.objects.filter(competition_id=competition_id)
+    existing = {e.subject_id: e for e in (entries if whole else entries.filter(subject_id__in=list(values)))}
+    create, update, gone = [], [], []
+    for subject, value in values.items():
+        entry = existing.get(subject)
+        if not on_board(value, lower_is_better):
+            if entry is not None:
+                gone.append(entry.pk)
+        elif entry is None:
+            create.append(Entry(competition_id=competition_id, subject_id=subject, value=value, achieved_at=now))
+        elif entry.value != value:
+            entry.value, entry.achieved_at = value, now
+            update.append(entry)
+    if whole:
+        gone += [entry.pk for subject, entry in existing.items() if subject not in values]
+    with transaction.atomic():
+        Entry.objects.filter(pk__in=gone).delete()
+        Entry.objects.bulk_create(create)
+        Entry.objects.bulk_update(update, ["value", "achieved_at"])
+    achieved = {entry.subject_id: entry.achieved_at for entry in existing.values()}
+    achieved.update({entry.subject_id: entry.achieved_at for entry in create})
+    return achieved
+
+
+def _changes(board: Board, values: dict[int, Decimal | None], achieved: dict[int, datetime]) -> list[store.Change]:
+    changes = []
+    for subject, value in values.items():
+        if on_board(value, board.lower_is_better):
+            changes.append(
+                (subject, member(subject, achieved.get(subject), board.tie_rule), score(value, board.lower_is_better))
+            )
+        else:
+            changes.append((subject, None, None))
+    return changes
+
+
+def board_rebuild(board: Board, brand: Brand) -> int:
+    """Build a board whole from PostgreSQL; returns its new version."""
+    field_ = brand.field(board)
+    values = values_of(board, field_, field_, brand.registry)
+    achieved = {}
+    if board.is_competition:
+        achieved = entries_sync(board.competition_id, values, board.lower_is_better, whole=True)
+    entries = [change for change in _changes(board, values, achieved) if change[1] is not None]
+    return store.replace(board, entries, len(field_), brand.time_zone)
+
+
+def _board_refresh(board: Board, brand: Brand, member_ids: set[int]) -> None:
+    field_ = brand.field(board)
+    if board.by_team:
+        subjects = [team for team, people in field_.items() if people & member_ids]
+    else:
+        subjects = sorted(member_ids & field_)
+    if not subjects:
+        return
+    values = values_of(board, field_, subjects, brand.registry)
+    achieved = {}
+    if board.is_competition:
+        achieved = entries_sync(board.competition_id, values, board.lower_is_better)
+    store.apply(board, _changes(board, values, achieved), brand.time_zone)
+
+
+def boards_refresh() -> int:
+    """The worker's job: move the people who changed on every live board that covers the days
+    that changed. Returns how many boards were touched."""
+    with store.lock():
+        member_ids, day_texts = store.take_dirty()
+        days = {date.fromisoformat(text) for text in day_texts}
+        touched = 0
+        if member_ids and days:
+            brand = Brand()
+            for board in brand.boards():
+                if not any(board.period.start <= day <= board.period.end for day in days):
+                    continue
+                if store.built_at(board) is None:
+                    board_rebuild(board, brand)
+                else:
+                    _board_refresh(board, brand, member_ids)
+                touched += 1
+        store.done_dirty()
+    return touched
+
+
+def boards_resync(*, older_than: float = RESYNC_AFTER_SECONDS) -> int:
+    """Rebuild live boards last built from scratch more than `older_than` seconds ago: the
+    safety net for changes Redis never heard of (it was down; someone joined or left a team)."""
+    brand = Brand()
+    rebuilt = 0
+    with store.lock():
+        now = timezone.now().timestamp()
+        for board in brand.boards():
+            built = store.built_at(board)
+            if built is None or now - built >= older_than:
+                board_rebuild(board, brand)
+                rebuilt += 1
+    return rebuilt
+
+
+def board_ensure(board: Board) -> None:
+    """Build a board a viewer asked for that Redis does not have."""
+    with store.lock():
+        if store.built_at(board) is None:
+            board_rebuild(board, Brand())
