@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import statistics
+import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,6 +23,8 @@ def setup_django(database: str) -> None:
     os.environ["DATABASE_URL"] = fresh_database(database)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("PASSWORD_HASHERS", "django.contrib.auth.hashers.MD5PasswordHasher")
+    # A queue of its own: no other worker sharing the Redis takes the benchmark's tasks.
+    os.environ.setdefault("CELERY_QUEUE", f"bench-{os.getpid()}")
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -73,3 +78,32 @@ def write_section(key: str, title: str, body: str) -> None:
     else:
         text = text.rstrip() + "\n\n" + section + "\n"
     path.write_text(text)
+
+
+@contextlib.contextmanager
+def celery_worker(concurrency: int = 1):
+    """A real Celery worker on the benchmark's database and queue (see setup_django), stopped afterwards."""
+    worker = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "config",
+            "worker",
+            "-l",
+            "warning",
+            "-Q",
+            os.environ["CELERY_QUEUE"],
+            "--concurrency",
+            str(concurrency),
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(4)  # let it connect
+        yield worker
+    finally:
+        worker.terminate()
+        worker.wait(20)

@@ -10,11 +10,10 @@ import importlib
 import os
 import random
 import re
-import subprocess
 import sys
 import time
 
-from bench.common import ROOT, percentile, setup_django, write_section
+from bench.common import ROOT, celery_worker, percentile, setup_django, write_section
 
 KEYWORDS, PATTERNS = 2000, 200
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "20000"))
@@ -183,17 +182,9 @@ def latency() -> str:
     ).brand
     with schema_context(brand.schema_name):
         _key, secret = api_key_create(name="archive", roles=[Role.PRODUCT_OPS], created_by=None)
-    worker = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "celery"), "-A", "config", "worker", "-l", "warning", "--concurrency", "1"],
-        cwd=ROOT,
-        env=os.environ.copy(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
     client = Client(HTTP_HOST="comply.localhost", HTTP_AUTHORIZATION=f"Api-Key {secret}")
     delays = []
-    try:
-        time.sleep(4)  # let the worker connect
+    with celery_worker():
         for n in range(20):
             body = [
                 {
@@ -215,9 +206,6 @@ def latency() -> str:
                         raise RuntimeError("no violation after 30 s: is the worker running?")
                     time.sleep(0.02)
             delays.append(time.perf_counter() - started)
-    finally:
-        worker.terminate()
-        worker.wait(20)
     return (
         f"From `POST /api/v1/messages/` returning to the violation stored by a Celery worker (20 messages, "
         f"one worker): median {percentile(delays, 0.5) * 1000:.0f} ms, p95 {percentile(delays, 0.95) * 1000:.0f} "

@@ -72,7 +72,13 @@ def test(args: list[str]) -> int:
     return subprocess.call([PYTHON, "-m", "pytest", *args])
 
 
-BENCHMARKS = ["bench.brand_creation", "bench.kpi_ingest", "bench.kpi_queries", "bench.compliance"]
+BENCHMARKS = [
+    "bench.brand_creation",
+    "bench.kpi_ingest",
+    "bench.kpi_queries",
+    "bench.compliance",
+    "bench.leaderboards",
+]
 
 
 def bench(names: list[str]) -> int:

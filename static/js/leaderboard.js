@@ -40,7 +40,7 @@
         var was = before[row.dataset.key];
         var position = parseInt(row.dataset.position, 10);
         if (!was) {
-          mark(row, "entered", "新");
+          mark(row, "entered", board.dataset.newLabel);
         } else if (position < was.position) {
           mark(row, "moved-up", "▲" + (was.position - position));
         } else if (position > was.position) {

@@ -12,7 +12,9 @@
   document.addEventListener("htmx:afterRequest", online);
 
   var clock = document.querySelector("[data-clock]");
-  function tick() { if (clock) clock.textContent = new Date().toLocaleTimeString(document.documentElement.lang); }
+  function tick() {  // the brand's time, whatever the screen's own clock is set to
+    if (clock) clock.textContent = new Date().toLocaleTimeString(document.documentElement.lang, { timeZone: clock.dataset.timeZone });
+  }
   tick();
   setInterval(tick, 1000);
 

@@ -28,6 +28,13 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = ROOT / "test-artifacts"
+# An integration's key on the demo brand (events in), printed for the tests to use.
+_CREATE_KEY = (
+    "from django_tenants.utils import schema_context\n"
+    "from apps.organisation.services import api_key_create\n"
+    "with schema_context('brand_demo'):\n"
+    "    print(api_key_create(name='e2e', roles=['product_ops'], created_by=None)[1])"
+)
 
 
 def _free_port() -> int:
@@ -47,13 +54,29 @@ def product():
         "DATABASE_URL": fresh_database("siyu_e2e"),
         "SITE_PORT": str(port),
         "PASSWORD_HASHERS": "django.contrib.auth.hashers.MD5PasswordHasher",
+        "CELERY_QUEUE": f"e2e-{port}",  # its own queue: no other worker on this Redis takes its tasks
     }
     manage = [sys.executable, "manage.py"]
     for args in (["migrate_schemas", "--noinput", "-v", "0"], ["seed_demo"]):
         subprocess.run(manage + args, cwd=ROOT, env=env, check=True, capture_output=True)
+    api_key = (
+        subprocess.run(
+            [*manage, "shell", "-c", _CREATE_KEY], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    bin_dir = Path(sys.executable).parent
+    worker = subprocess.Popen(
+        [str(bin_dir / "celery"), "-A", "config", "worker", "-Q", env["CELERY_QUEUE"], "--concurrency", "1"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     server = subprocess.Popen(
         [
-            str(Path(sys.executable).parent / "gunicorn"),
+            str(bin_dir / "gunicorn"),
             "config.wsgi",
             "-b",
             f"127.0.0.1:{port}",
@@ -76,9 +99,15 @@ def product():
                 server.kill()
                 raise
             time.sleep(0.2)
-    yield {"port": port, "public": f"http://localhost:{port}", "demo": f"http://demo.localhost:{port}"}
-    server.terminate()
-    server.wait(10)
+    yield {
+        "port": port,
+        "public": f"http://localhost:{port}",
+        "demo": f"http://demo.localhost:{port}",
+        "api_key": api_key,
+    }
+    for process in (server, worker):
+        process.terminate()
+        process.wait(10)
 
 
 @pytest.fixture(scope="session")

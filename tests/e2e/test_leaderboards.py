@@ -1,0 +1,82 @@
+"""Leaderboards in a real browser on the demo brand: a rep's board moves without a reload when an
+order is ingested (through the API and the worker), and the wall display at 1920×1080 reads
+from across a room, rotates, and comes back by itself after a network blip."""
+
+import json
+import uuid
+from datetime import datetime
+from urllib.request import Request, urlopen
+from zoneinfo import ZoneInfo
+
+from tests.e2e.conftest import SCREENSHOTS, demo_login, shoot
+
+
+def _post_order(product, rep_email: str, amount: str) -> None:
+    event = {
+        "external_id": f"e2e-{uuid.uuid4().hex}",
+        "kind": "order",
+        "occurred_at": datetime.now(ZoneInfo("Asia/Shanghai")).isoformat(),
+        "member": rep_email,
+        "amount": amount,
+    }
+    request = Request(  # Python does not resolve *.localhost as browsers do: the brand goes in the Host header
+        f"http://127.0.0.1:{product['port']}/api/v1/events/",
+        data=json.dumps({"events": [event]}).encode(),
+        headers={
+            "Host": f"demo.localhost:{product['port']}",
+            "Content-Type": "application/json",
+            "Authorization": f"Api-Key {product['api_key']}",
+        },
+        method="POST",
+    )
+    with urlopen(request, timeout=10) as response:  # noqa: S310 (a fixed http URL)
+        assert json.load(response)["created"] == 1
+
+
+def test_a_reps_board_moves_live_when_an_order_comes_in(page, product):
+    rep = "rep07@demo.siyu.example"
+    demo_login(page, product, rep, lands_on="/home/rep/")
+    page.goto(product["demo"] + "/leaderboards/?metric=gmv&period=day")
+    page.wait_for_selector("#board .mine")
+    page.evaluate("() => { window.notReloaded = true; }")
+    _post_order(product, rep, "88888.00")
+    # The worker moves the sorted set, the page's next poll swaps the board in and marks the move.
+    page.wait_for_function(
+        "() => document.querySelector('#board tr.me td.rank')?.innerText.trim().startsWith('1')", timeout=15_000
+    )
+    assert page.evaluate("() => window.notReloaded") is True
+    assert page.locator("#board tr.me .move").count() == 1  # ▲n or 新
+    assert "你是第一名" in page.inner_text("#board .mine")
+    shoot(page, "leaderboard-rep-live")
+
+
+def test_the_wall_display_is_large_rotates_and_survives_a_network_blip(browser, product):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    try:
+        demo_login(page, product, "ops@demo.siyu.example", lands_on="/home/ops/")
+        page.goto(product["demo"] + "/leaderboards/tv/")
+        page.wait_for_selector(".tv-rows li")
+        first_title = page.inner_text(".tv-head h1")
+        assert first_title == "本周门店加粉 PK" or first_title.endswith("月销冠争霸赛")  # the demo's running ones
+        row_px = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.tv-rows li')).fontSize)")
+        title_px = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.tv-head h1')).fontSize)")
+        assert row_px >= 40 and title_px >= 60  # readable from across a room at 1080p
+        assert page.evaluate("() => document.documentElement.scrollHeight <= window.innerHeight + 1")  # no scrolling
+        page.wait_for_timeout(500)
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "leaderboard-tv-1920x1080.png"))  # the viewport: what the TV shows
+
+        # The network drops: a banner says so, polling goes on; it comes back by itself.
+        page.route("**/leaderboards/**", lambda route: route.abort())
+        page.wait_for_selector(".tv-offline:not([hidden])", timeout=5_000)
+        page.unroute("**/leaderboards/**")
+        page.wait_for_selector(".tv-offline[hidden]", state="attached", timeout=5_000)
+        assert page.locator(".tv-rows li").count() > 0
+
+        # The next slide comes after the rotation interval (20 s), without a reload.
+        page.wait_for_function(
+            "title => document.querySelector('.tv-head h1')?.innerText !== title", arg=first_title, timeout=30_000
+        )
+    finally:
+        context.close()
