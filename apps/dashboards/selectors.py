@@ -18,8 +18,10 @@ from apps.kpis.selectors.access import Focus, kpi_visibility
 from apps.kpis.selectors.boards import Breakdown, Chart, Headline, breakdown, headlines, trend_chart
 from apps.kpis.selectors.metrics import Scope, metric_table, metrics_registry
 from apps.kpis.selectors.targets import Scorecard, Subject, kpi_settings, scorecard
+from apps.leaderboards.selectors import competitions_of
 from apps.organisation.models import ApiKey, Team
 from apps.organisation.roles import Role
+from apps.tenants.selectors import current_brand
 
 CHANNEL_COLUMNS = ["fans_total", "fans_added", "fans_deleted", "retention_rate", "gmv", "paying_customers", "roi"]
 PRODUCT_COLUMNS = ["task_execution_rate", "data_completeness", "follow_ups", "moments_posts", "active_members"]
@@ -153,6 +155,7 @@ def rep_home(user, period: Period, today: date) -> Home:
             "stage_label": settings.get_stage_display(),
             "follow_ups": customer_selectors.follow_ups_due(member_id=user.pk, today=today, limit=10),
             "violations": list(violations_visible(user).filter(rep=user).order_by("-created_at")[:5]),
+            "competitions": competitions_of(user, today, current_brand().time_zone),
         },
     )
 

@@ -1,5 +1,5 @@
 """How other apps plug into the KPI engine without the engine knowing them: they add base
-metrics, and they hear when someone's figures change.
+metrics, they hear when someone's figures change, and they keep the metrics they use.
 
 An app registers, once at start-up (its AppConfig.ready), a source name, its metrics and a reader:
 
@@ -61,3 +61,18 @@ def figures_changed(*, member_ids, days) -> None:
             listener(member_ids=member_ids, days=days)
 
     transaction.on_commit(tell)
+
+
+# --- metrics other apps depend on ----------------------------------------------------------------
+
+_metric_users: list[Callable[[str], bool]] = []
+
+
+def metric_users_register(uses: Callable[[str], bool]) -> None:
+    """`uses(code)` says whether the app still needs a brand's custom metric (a competition on it)."""
+    if uses not in _metric_users:
+        _metric_users.append(uses)
+
+
+def metric_used_elsewhere(code: str) -> bool:
+    return any(uses(code) for uses in _metric_users)

@@ -161,3 +161,21 @@ class CompetitionForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LeaderboardSettingsForm(forms.Form):
+    metrics = forms.MultipleChoiceField(
+        label=_("常设榜指标"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("每个指标都有今日、本周、本月三个榜"),
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("参与排名的角色"),
+        choices=[c for c in Role.choices if c[0] != Role.BRAND_ADMIN],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    show_amounts = forms.BooleanField(label=_("公开数值"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["metrics"].choices = metric_choices()

@@ -24,6 +24,7 @@ from apps.leaderboards import store
 from apps.leaderboards.boards import (
     Board,
     Status,
+    competition_board,
     competition_status,
     leaderboard_settings,
     standing_board,
@@ -349,6 +350,38 @@ def competitions_current(today: date, time_zone: str) -> list[CompetitionCard]:
     return sorted(cards, key=lambda card: (order[card.status], card.competition.ends_on, card.competition.pk))
 
 
+@dataclass
+class MyCompetition:
+    competition: Competition
+    status: str
+    page: BoardPage | None  # None before the start
+
+    @property
+    def status_label(self):
+        return Status.LABELS[self.status]
+
+
+def competitions_of(person, today: date, time_zone: str) -> list[MyCompetition]:
+    """The competitions a person takes part in that are on now or coming, with their place."""
+    registry = metrics_registry()
+    mine = []
+    for card in competitions_current(today, time_zone):
+        competition = card.competition
+        if competition.metric not in registry:
+            continue
+        board = competition_board(competition)
+        if participant_subject(board, competition, person) is None:
+            continue
+        page = None
+        if card.status != Status.UPCOMING:
+            page = board_page(
+                board, viewer=person, metric=registry[competition.metric], competition=competition, top=0,
+                time_zone=time_zone,
+            )
+        mine.append(MyCompetition(competition, card.status, page))
+    return mine
+
+
 def competitions_history() -> QuerySet:
     """Closed competitions, latest first, each with its prize winners (or its top three)."""
     winners = Standing.objects.filter(Q(rank__lte=3) | ~Q(prizes=[])).order_by("position")
@@ -376,3 +409,7 @@ def medals_of(person) -> list[Standing]:
 
 def standing_board_of(metric: str, kind: str, today: date) -> Board:
     return standing_board(metric, kind, today, metrics_registry(), leaderboard_settings())
+
+
+def metric_in_competition(code: str) -> bool:
+    return Competition.objects.filter(metric=code).exists()

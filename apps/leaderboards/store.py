@@ -23,21 +23,28 @@ from django.db import connection
 
 from apps.leaderboards.boards import Board
 
+# The version moves only when something did: viewers polling an unchanged board get 204s.
 _APPLY = """
+local changed = false
 for i = 2, #ARGV, 3 do
   local old = redis.call('HGET', KEYS[2], ARGV[i])
-  if old then redis.call('ZREM', KEYS[1], old) end
-  if ARGV[i + 1] == '' then
-    redis.call('HDEL', KEYS[2], ARGV[i])
-  else
-    redis.call('ZADD', KEYS[1], ARGV[i + 2], ARGV[i + 1])
-    redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+  local same = old and old == ARGV[i + 1] and tonumber(redis.call('ZSCORE', KEYS[1], old)) == tonumber(ARGV[i + 2])
+  if not same and (old or ARGV[i + 1] ~= '') then
+    changed = true
+    if old then redis.call('ZREM', KEYS[1], old) end
+    if ARGV[i + 1] == '' then
+      redis.call('HDEL', KEYS[2], ARGV[i])
+    else
+      redis.call('ZADD', KEYS[1], ARGV[i + 2], ARGV[i + 1])
+      redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+    end
   end
 end
 if tonumber(ARGV[1]) > 0 then
   for _, key in ipairs(KEYS) do redis.call('PEXPIREAT', key, ARGV[1]) end
 end
-return redis.call('INCR', KEYS[3])
+if changed then return redis.call('INCR', KEYS[3]) end
+return tonumber(redis.call('GET', KEYS[3]) or 0)
 """
 
 # ARGV: expiry ms, now ms, field size, then (subject, member, score) triples.
@@ -153,6 +160,13 @@ def set_field_size(board: Board, field_size: int) -> None:
 
 def drop(board_key: str) -> None:
     client().delete(*_board_keys(board_key))
+
+
+def drop_standing() -> None:
+    """Every standing board of the brand (they are rebuilt when next read or refreshed)."""
+    keys = list(client().scan_iter(f"{_prefix()}:{{s:*", count=1000))
+    if keys:
+        client().delete(*keys)
 
 
 def built_at(board: Board) -> float | None:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("leaderboards/", views.LeaderboardsView.as_view(), name="index"),
     path("leaderboards/standing/<str:metric>/<str:kind>/live/", views.StandingLiveView.as_view(), name="standing_live"),
     path("leaderboards/history/", views.HistoryView.as_view(), name="history"),
+    path("leaderboards/settings/", views.LeaderboardSettingsView.as_view(), name="settings"),
     path("leaderboards/tv/", views.TvView.as_view(), name="tv"),
     path("leaderboards/tv/slide/", views.TvSlideView.as_view(), name="tv_slide"),
     path("leaderboards/competitions/new/", views.CompetitionFormView.as_view(), name="competition_create"),

@@ -19,9 +19,10 @@ from apps.kpis.periods import brand_today
 from apps.kpis.selectors.metrics import metrics_registry
 from apps.leaderboards import selectors, store
 from apps.leaderboards.boards import STANDING_LABELS, STANDING_PERIODS, Status, competition_board, competition_status
-from apps.leaderboards.forms import CompetitionForm, ReasonForm
+from apps.leaderboards.forms import CompetitionForm, LeaderboardSettingsForm, ReasonForm
 from apps.leaderboards.models import Competition
 from apps.leaderboards.services import competitions as services
+from apps.leaderboards.services.settings import leaderboard_settings_update
 from apps.organisation.permissions import CapabilityRequiredMixin
 from apps.organisation.roles import Capability, can, role_labels
 
@@ -277,6 +278,21 @@ class CompetitionReopenView(ServiceFormView):
         services.competition_reopen(competition=self.competition, actor=self.request.user, **form.cleaned_data)
         messages.success(self.request, _("比赛已重新开放：迟到的数据会计入，成绩将在下一次结算时重新冻结。"))
         return redirect("leaderboards:competition", self.competition.pk)
+
+
+class LeaderboardSettingsView(ServiceFormView):
+    required_capability = Capability.COMPETITIONS_MANAGE
+    template_name = "leaderboards/settings.html"
+    form_class = LeaderboardSettingsForm
+
+    def get_initial(self):
+        settings = selectors.leaderboard_settings()
+        return {"metrics": settings.metrics, "roles": settings.roles, "show_amounts": settings.show_amounts}
+
+    def perform(self, form):
+        leaderboard_settings_update(**form.cleaned_data)
+        messages.success(self.request, _("常设榜设置已保存。"))
+        return redirect("leaderboards:index")
 
 
 class HistoryView(CapabilityRequiredMixin, TemplateView):

@@ -23,6 +23,7 @@ _SETTINGS = [
     (_("导入事件"), "kpis:imports", Capability.EVENTS_INGEST),
     (_("合规规则与白名单"), "compliance:rules", Capability.COMPLIANCE_REVIEW),
     (_("违规提醒"), "compliance:settings", Capability.COMPLIANCE_RULES),
+    (_("排行榜设置"), "leaderboards:settings", Capability.COMPETITIONS_MANAGE),
     (_("API 密钥"), "organisation:api_keys", Capability.API_KEYS_MANAGE),
     (_("品牌后台"), "brand_admin:index", Capability.BRAND_ADMIN_SITE),
 ]

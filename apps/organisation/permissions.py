@@ -1,7 +1,10 @@
 """How views and endpoints ask roles.py whether the current person may proceed."""
 
 from django.contrib.auth.mixins import AccessMixin
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import resolve_url
+from django_htmx.http import HttpResponseClientRedirect
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from apps.organisation.roles import can
@@ -11,6 +14,14 @@ class CapabilityRequiredMixin(AccessMixin):
     """For class-based views: set `required_capability`; anonymous → login, lacking → 403."""
 
     required_capability: str | None = None
+
+    def handle_no_permission(self):
+        # A polled fragment (a live board, a wall display) whose session ended: the whole page
+        # goes to the login, and comes back after it, instead of a login form inside a table.
+        if getattr(self.request, "htmx", False) and not self.request.user.is_authenticated:
+            page = self.request.htmx.current_url or "/"
+            return HttpResponseClientRedirect(redirect_to_login(page, resolve_url(self.get_login_url())).url)
+        return super().handle_no_permission()
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:

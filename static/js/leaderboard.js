@@ -1,9 +1,12 @@
 // Live boards are swapped in whole every second (htmx, outerHTML). Before a swap, remember each
 // competitor's place and value; after it, mark who moved up or down, who is new and whose
-// value changed, so a viewer sees what happened rather than a silently different table.
+// value changed, so a viewer sees what happened rather than a silently different table. A mark
+// stays for a few seconds, through the swaps that follow.
 (function () {
   "use strict";
+  var KEEP_MS = 6000;
   var previous = {};
+  var recent = {};  // board id → row key → {className, text, until}
 
   function places(board) {
     var found = {};
@@ -23,6 +26,16 @@
     }
   }
 
+  function movement(before, row, board) {
+    var was = before[row.dataset.key];
+    var position = parseInt(row.dataset.position, 10);
+    if (!was) return { className: "entered", text: board.dataset.newLabel };
+    if (position < was.position) return { className: "moved-up", text: "▲" + (was.position - position) };
+    if (position > was.position) return { className: "moved-down", text: "▼" + (position - was.position) };
+    if (was.value !== row.dataset.value) return { className: "changed", text: "" };
+    return null;
+  }
+
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
     if (target && target.classList && target.classList.contains("board-live") && event.detail.xhr.status === 200) {
@@ -31,24 +44,25 @@
   });
 
   document.addEventListener("htmx:afterSettle", function () {
+    var now = Date.now();
     Object.keys(previous).forEach(function (id) {
       var board = document.getElementById(id);
       var before = previous[id];
       delete previous[id];
       if (!board) return;
+      var kept = recent[id] || {};
       board.querySelectorAll("[data-key]").forEach(function (row) {
-        var was = before[row.dataset.key];
-        var position = parseInt(row.dataset.position, 10);
-        if (!was) {
-          mark(row, "entered", board.dataset.newLabel);
-        } else if (position < was.position) {
-          mark(row, "moved-up", "▲" + (was.position - position));
-        } else if (position > was.position) {
-          mark(row, "moved-down", "▼" + (position - was.position));
-        } else if (was.value !== row.dataset.value) {
-          mark(row, "changed");
+        var move = movement(before, row, board);
+        if (move) {
+          move.until = now + KEEP_MS;
+          kept[row.dataset.key] = move;
+          mark(row, move.className, move.text);
+        } else if (kept[row.dataset.key] && kept[row.dataset.key].until > now) {
+          var earlier = kept[row.dataset.key];
+          if (earlier.text) mark(row, "kept-" + earlier.className, earlier.text);
         }
       });
+      recent[id] = kept;
     });
   });
 })();

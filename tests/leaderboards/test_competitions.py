@@ -170,3 +170,13 @@ def test_earlier_first_ties_stay_in_the_order_they_were_reached_when_frozen(aren
         frozen = [(s.name, s.rank) for s in Standing.objects.filter(competition=competition)]
         assert live_order == ["导购5", "导购1"]
         assert frozen == [("导购5", 1), ("导购1", 2)]
+
+
+def test_a_custom_metric_a_competition_is_run_on_cannot_be_deleted(arena):
+    from apps.kpis.services.metrics import custom_metric_delete, custom_metric_save
+
+    with arena.brand:
+        metric = custom_metric_save(code="big_orders", name="大单", formula_text="gmv / orders")
+        arena.competition(metric="big_orders")
+        with pytest.raises(ValidationError, match="比赛"):
+            custom_metric_delete(metric=metric)

@@ -226,3 +226,16 @@ def test_standing_boards_cover_their_period(arena, kind):
         arena.sell("r2", 100)
         names = [name for name, _r, _v in standings(arena, selectors.standing_board_of("gmv", kind, arena.today))]
         assert names == ["导购2"]
+
+
+def test_a_refresh_that_changes_nothing_leaves_the_version_so_viewers_get_204(arena):
+    with arena.brand:
+        arena.sell("r1", 100)
+        board = selectors.standing_board_of("gmv", "day", arena.today)
+        page(arena, board)
+        version = store.version(board.key)
+        store.mark_dirty([arena.reps["r1"].pk, arena.reps["r2"].pk], [arena.today])
+        assert live.boards_refresh() > 0
+        assert store.version(board.key) == version
+        arena.sell("r2", 5)
+        assert store.version(board.key) > version

@@ -157,3 +157,48 @@ def test_the_api_sets_up_a_competition_and_reads_its_board(arena):
     standing = arena.brand.client("rep").get("/api/v1/leaderboards/gmv/day/")
     assert standing.status_code == 200 and standing.json()["rows"][0]["name"] == "导购1"
     assert arena.brand.client("rep").get("/api/v1/leaderboards/cost/day/").status_code == 404
+
+
+def test_a_polled_board_whose_session_ended_sends_the_whole_page_to_the_login(arena):
+    response = arena.brand.client().get(
+        "/leaderboards/standing/gmv/day/live/",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://{arena.brand.host}/leaderboards/tv/",
+    )
+    assert response.status_code == 200
+    assert (
+        response["HX-Redirect"].startswith("/accounts/login/?next=") and "leaderboards/tv/" in response["HX-Redirect"]
+    )
+
+
+def test_an_organiser_chooses_the_standing_boards(arena):
+    ops = arena.brand.client("ops")
+    bad = ops.post("/leaderboards/settings/", {"metrics": ["gmv", "nope"], "roles": ["sales_rep"]})
+    assert bad.status_code == 200 and bad.context["form"].errors
+    with arena.brand:
+        arena.fans("r1", 7)
+    assert ops.get("/leaderboards/?metric=fans_added&period=day").status_code == 200
+    saved = ops.post("/leaderboards/settings/", {"metrics": ["fans_added", "interactions"], "roles": ["sales_rep"]})
+    assert saved.status_code == 302
+    page = ops.get("/leaderboards/")
+    assert page.context["metric"] == "fans_added"
+    assert page.context["page"].board.show_amounts is False  # the box was left unticked
+    assert [r.value for r in page.context["page"].rows] == [7]
+    assert ops.get("/leaderboards/?metric=gmv").status_code == 404  # no longer a standing board
+    assert arena.brand.client("rep").get("/leaderboards/settings/").status_code == 403
+
+
+def test_a_reps_home_shows_their_competitions_with_their_place(arena):
+    with arena.brand:
+        arena.competition(name="本周冲刺", prizes=prizes("1:金"))
+        arena.competition(
+            name="下周开赛", starts_on=arena.today + timedelta(days=7), ends_on=arena.today + timedelta(days=9)
+        )
+        arena.competition(name="南店专场", scope=Competition.Scope.TEAMS, teams=[arena.teams["south"]])
+        arena.sell("r1", 500)
+        arena.sell("r2", 200)
+    home = arena.brand.client_for(arena.reps["r2"].pk).get("/home/rep/")
+    mine = {item.competition.name: item for item in home.context["home"].extra["competitions"]}
+    assert set(mine) == {"本周冲刺", "下周开赛"}  # not the south store's
+    assert (mine["本周冲刺"].page.mine.rank, mine["本周冲刺"].page.mine.gap_prize) == (2, 300)
+    assert mine["下周开赛"].page is None and "下周开赛" in home.content.decode()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from apps.kpis import formula
 from apps.kpis.catalogue import BUILT_IN, Unit
+from apps.kpis.extensions import metric_used_elsewhere
 from apps.kpis.models import CustomMetric, KpiSettings, StageWeight, Target
 from apps.kpis.selectors.metrics import metrics_registry
 from apps.kpis.selectors.targets import kpi_settings
@@ -75,13 +76,14 @@ def _in_use(code: str) -> bool:
         used_by_formula
         or Target.objects.filter(metric=code).exists()
         or StageWeight.objects.filter(metric=code).exists()
+        or metric_used_elsewhere(code)
     )
 
 
 @transaction.atomic
 def custom_metric_delete(*, metric: CustomMetric) -> None:
     if _in_use(metric.code):
-        raise ValidationError(_("还有目标、权重或其他公式在用这个指标，请先移除。"))
+        raise ValidationError(_("还有目标、权重、比赛或其他公式在用这个指标，请先移除。"))
     metric.delete()
 
 
