@@ -166,6 +166,11 @@ def _board_body(page) -> dict:
     }
 
 
+def _actor(request):
+    """The person calling, or the integration's key (whose roles decide what it may do)."""
+    return request.user if isinstance(request.user, User) else request.auth
+
+
 def _top(request) -> int:
     raw = request.query_params.get("top", str(selectors.TOP))
     if not raw.isdigit() or not 0 <= int(raw) <= MAX_TOP:
@@ -213,7 +218,7 @@ class CompetitionViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
         prizes = [p if isinstance(p, PrizeSpec) else PrizeSpec(**p) for p in prizes or []]
         serializer.instance = self.call(
             services.competition_save,
-            actor=self.request.user,
+            actor=_actor(self.request),
             competition=competition,
             data=data,
             teams=list(teams or []),
@@ -228,7 +233,7 @@ class CompetitionViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
         self._save(serializer, serializer.instance)
 
     def perform_destroy(self, instance):
-        self.call(services.competition_delete, competition=instance, actor=self.request.user)
+        self.call(services.competition_delete, competition=instance, actor=_actor(self.request))
 
     @extend_schema(request=ReasonSerializer, responses=CompetitionSerializer)
     @action(detail=True, methods=["post"])
@@ -237,7 +242,7 @@ class CompetitionViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         competition = self.call(
-            services.competition_reopen, competition=self.get_object(), actor=request.user, **body.validated_data
+            services.competition_reopen, competition=self.get_object(), actor=_actor(request), **body.validated_data
         )
         return Response(CompetitionSerializer(competition, context={"request": request}).data)
 

@@ -375,7 +375,11 @@ def competitions_of(person, today: date, time_zone: str) -> list[MyCompetition]:
         page = None
         if card.status != Status.UPCOMING:
             page = board_page(
-                board, viewer=person, metric=registry[competition.metric], competition=competition, top=0,
+                board,
+                viewer=person,
+                metric=registry[competition.metric],
+                competition=competition,
+                top=0,
                 time_zone=time_zone,
             )
         mine.append(MyCompetition(competition, card.status, page))

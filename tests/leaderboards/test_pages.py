@@ -202,3 +202,24 @@ def test_a_reps_home_shows_their_competitions_with_their_place(arena):
     assert set(mine) == {"本周冲刺", "下周开赛"}  # not the south store's
     assert (mine["本周冲刺"].page.mine.rank, mine["本周冲刺"].page.mine.gap_prize) == (2, 300)
     assert mine["下周开赛"].page is None and "下周开赛" in home.content.decode()
+
+
+def test_an_integration_key_with_an_organisers_role_sets_up_a_competition(arena):
+    from apps.organisation.services import api_key_create
+
+    with arena.brand:
+        _key, secret = api_key_create(name="运营中台", roles=[Role.OPS_MANAGER], created_by=None)
+    client = arena.brand.client(HTTP_AUTHORIZATION=f"Api-Key {secret}")
+    body = {
+        "name": "接口建赛",
+        "metric": "fans_added",
+        "starts_on": (arena.today + timedelta(days=1)).isoformat(),
+        "ends_on": (arena.today + timedelta(days=3)).isoformat(),
+        "scope": "brand",
+        "participant_roles": ["sales_rep"],
+    }
+    created = client.post("/api/v1/competitions/", body, content_type="application/json")
+    assert created.status_code == 201, created.json()
+    changes = client.get(f"/api/v1/competitions/{created.json()['id']}/changes/").json()
+    assert [(c["action"], c["actor"]) for c in changes] == [("create", None)]
+    assert client.get(f"/api/v1/competitions/{created.json()['id']}/board/").json()["me"] is None

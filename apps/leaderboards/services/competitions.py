@@ -124,6 +124,11 @@ def _rules_of(competition: Competition) -> dict:
     return rules
 
 
+def _person(actor):
+    """Who to record: a person; an integration's API key (which may act by its roles) is no one."""
+    return actor if isinstance(actor, User) else None
+
+
 def _loggable(value):
     if isinstance(value, (date, Decimal)):
         return str(value)
@@ -140,7 +145,8 @@ def competition_save(
     reason: str = "",
 ) -> Competition:
     """Create or change a competition. Before its start any organiser may; once started (or
-    when set up in the past) only an admin, with a reason, and the change is logged."""
+    when set up in the past) only an admin, with a reason, and the change is logged. `actor`: a
+    person, or an API key acting by its roles."""
     data = {**data}
     data.setdefault("lower_is_better", _default_direction(data.get("metric")))
     _validate(data, teams, prizes)
@@ -166,7 +172,7 @@ def competition_save(
             raise ValidationError({"reason": [_("比赛开始后修改规则，请写明原因（会记入变更记录）。")]})
     with transaction.atomic():
         if creating:
-            competition = Competition(created_by=actor)
+            competition = Competition(created_by=_person(actor))
             before = {}
         else:
             competition = Competition.objects.select_for_update().get(pk=competition.pk)
@@ -191,7 +197,7 @@ def competition_save(
         if creating or diff:
             CompetitionChange.objects.create(
                 competition=competition,
-                actor=actor,
+                actor=_person(actor),
                 action=CompetitionChange.Action.CREATE if creating else CompetitionChange.Action.UPDATE,
                 reason=reason,
                 diff=diff,
@@ -273,7 +279,7 @@ def competition_close(*, competition_id: int, actor=None) -> Competition:
     competition.save(update_fields=["frozen_at"])
     winners = [f"{s.rank}. {s.name}" for s in standings if s.prizes][:10]
     CompetitionChange.objects.create(
-        competition=competition, actor=actor, action=CompetitionChange.Action.CLOSE, diff={"winners": winners}
+        competition=competition, actor=_person(actor), action=CompetitionChange.Action.CLOSE, diff={"winners": winners}
     )
     transaction.on_commit(lambda: store.drop(board.key))
     return competition
@@ -306,7 +312,7 @@ def competition_reopen(*, competition: Competition, actor, reason: str) -> Compe
     competition.save(update_fields=["frozen_at"])
     CompetitionChange.objects.create(
         competition=competition,
-        actor=actor,
+        actor=_person(actor),
         action=CompetitionChange.Action.REOPEN,
         reason=reason.strip(),
         diff={"winners": [previous, []]},
