@@ -111,12 +111,17 @@ class CompetitionForm(forms.Form):
         help_text=_("比赛开始后修改规则必须填写，记入变更记录"),
     )
 
-    def __init__(self, *args, needs_reason: bool = False, **kwargs):
+    def __init__(self, *args, reason: str = "", **kwargs):
+        """`reason`: "required" (changing a started competition), "backdating" (an admin setting
+        one up, who must explain a start in the past), or "" (no reason asked)."""
         super().__init__(*args, **kwargs)
         self.fields["metric"].choices = metric_choices()
+        self.fields["metric"].initial = "gmv"
         self.fields["teams"].queryset = Team.objects.order_by("name")
-        if needs_reason:
+        if reason == "required":
             self.fields["reason"].required = True
+        elif reason == "backdating":
+            self.fields["reason"].help_text = _("开始日期早于今天（补录已进行的比赛）时必填，记入变更记录")
         else:
             del self.fields["reason"]
 

@@ -226,8 +226,10 @@ class CompetitionFormView(ServiceFormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        may_backdate = can(self.request.user, Capability.COMPETITIONS_OVERRIDE)
-        kwargs["needs_reason"] = self.started or (self.competition is None and may_backdate)
+        if self.started:
+            kwargs["reason"] = "required"
+        elif self.competition is None and can(self.request.user, Capability.COMPETITIONS_OVERRIDE):
+            kwargs["reason"] = "backdating"
         if self.competition is not None and self.request.method == "GET":
             kwargs["initial"] = CompetitionForm.initial_for(self.competition)
         if self.competition is None and self.request.method == "GET":
