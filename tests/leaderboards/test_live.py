@@ -239,3 +239,45 @@ def test_a_refresh_that_changes_nothing_leaves_the_version_so_viewers_get_204(ar
         assert store.version(board.key) == version
         arena.sell("r2", 5)
         assert store.version(board.key) > version
+
+
+def test_a_compliance_competition_moves_when_a_manager_confirms_a_violation(arena):
+    from apps.compliance.models import Violation
+    from apps.compliance.services.messages import messages_ingest
+    from apps.compliance.services.review import violation_review
+    from apps.compliance.services.scanning import messages_scan
+
+    with arena.brand:
+        competition = arena.competition(
+            name="零违规月",
+            metric="violations",
+            participant_roles=["sales_rep"],
+            scope=Competition.Scope.TEAMS,
+            teams=[arena.teams["north"]],
+        )
+        with arena.capture(execute=True):
+            _result, stored = messages_ingest(
+                items=[
+                    {
+                        "message_id": "lb-1",
+                        "conversation_id": "c1",
+                        "rep": arena.reps["r2"].email,
+                        "customer": "wm-1",
+                        "direction": "rep_to_customer",
+                        "sent_at": arena.at().isoformat(),
+                        "text": "亲，私下转账给我更便宜",
+                    }
+                ]
+            )
+            messages_scan(message_ids=stored)
+        board = competition_board(competition)
+        assert {r.name: r.rank for r in page(arena, board, competition=competition).rows} == {
+            "导购1": 1,
+            "导购2": 1,
+            "导购3": 1,
+        }  # open violations do not count until confirmed
+        violation = Violation.objects.get(rep=arena.reps["r2"])
+        with arena.capture(execute=True):
+            violation_review(violation=violation, actor=arena.admin, action="confirm")
+        rows = page(arena, board, competition=competition).rows
+        assert [(r.name, r.rank, r.value) for r in rows][-1] == ("导购2", 3, D(1))
