@@ -281,3 +281,28 @@ def test_a_compliance_competition_moves_when_a_manager_confirms_a_violation(aren
             violation_review(violation=violation, actor=arena.admin, action="confirm")
         rows = page(arena, board, competition=competition).rows
         assert [(r.name, r.rank, r.value) for r in rows][-1] == ("导购2", 3, D(1))
+
+
+def test_someone_who_leaves_a_team_or_a_role_leaves_its_boards_at_once(arena):
+    from apps.organisation.services import person_update
+
+    with arena.brand:
+        teams = [arena.teams["north"], arena.teams["south"]]
+        north_only = arena.competition(name="北店赛", scope=Competition.Scope.TEAMS, teams=[teams[0]])
+        match = arena.competition(name="对抗", scope=Competition.Scope.TEAM_VS_TEAM, teams=teams)
+        arena.sell("r1", 300)
+        arena.sell("r2", 100)
+        assert [r.name for r in page(arena, competition_board(north_only), competition=north_only).rows] == [
+            "导购1",
+            "导购2",
+        ]
+        with arena.capture(execute=True):
+            person_update(person=arena.reps["r1"], team=arena.teams["south"])  # moves store
+        assert [r.name for r in page(arena, competition_board(north_only), competition=north_only).rows] == ["导购2"]
+        assert [(r.name, r.value) for r in page(arena, competition_board(match), competition=match).rows] == [
+            ("南店", D(300)),
+            ("北店", D(100)),
+        ]
+        with arena.capture(execute=True):
+            person_update(person=arena.reps["r2"], roles=["copywriter"])
+        assert page(arena, competition_board(north_only), competition=north_only).rows == []

@@ -16,9 +16,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import redis
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django_tenants.utils import get_public_schema_name
 
 from apps.kpis.periods import brand_today
 from apps.kpis.selectors.metrics import Buckets, Scope, metric_table, metrics_registry
@@ -38,6 +39,17 @@ from apps.tenants.selectors import current_brand
 log = logging.getLogger(__name__)
 PLACES = Decimal("0.0001")  # what Entry keeps: values compare equal once stored
 RESYNC_AFTER_SECONDS = 600
+
+
+def people_changed(sender, instance, **kwargs) -> None:
+    """Signal receiver: someone's roles, activity or team changed, so their place in every field
+    may have. Logins (which only touch last_login) are not a change."""
+    fields = kwargs.get("update_fields")
+    if (fields is not None and set(fields) <= {"last_login"}) or connection.schema_name == get_public_schema_name():
+        return
+    person_id = getattr(instance, "person_id", None) or instance.pk
+    time_zone = current_brand().time_zone
+    transaction.on_commit(lambda: figures_changed(member_ids={person_id}, days={brand_today(time_zone)}))
 
 
 def figures_changed(*, member_ids: Iterable[int], days: Iterable[date]) -> None:
@@ -184,14 +196,15 @@ def board_rebuild(board: Board, brand: Brand) -> int:
 
 
 def _board_refresh(board: Board, brand: Brand, member_ids: set[int]) -> None:
+    """Recompute the people who changed (every team, in team-vs-team: there are few, and someone
+    may have moved between them); those who left the field leave the board."""
     field_ = brand.field(board)
-    if board.by_team:
-        subjects = [team for team, people in field_.items() if people & member_ids]
-    else:
-        subjects = sorted(member_ids & field_)
-    if not subjects:
-        return
+    subjects = list(field_) if board.by_team else sorted(member_ids & field_)
     values = values_of(board, field_, subjects, brand.registry)
+    if not board.by_team:
+        values.update({gone: None for gone in member_ids - field_})
+    if not values:
+        return
     achieved = {}
     if board.is_competition:
         achieved = entries_sync(board.competition_id, values, board.lower_is_better)
