@@ -80,6 +80,7 @@ TENANT_APPS = [
     "apps.kpis",
     "apps.compliance",
     "apps.leaderboards",
+    "apps.reports",
     "apps.dashboards",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -202,12 +203,22 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "args": ["apps.compliance.tasks.scan_pending"],
     },
+    "reports-schedule": {  # each brand checks its own local send time
+        "task": "apps.tenants.tasks.for_each_brand",
+        "schedule": 60.0,
+        "args": ["apps.reports.tasks.run_schedule"],
+    },
     "leaderboards-sweep": {
         "task": "apps.tenants.tasks.for_each_brand",
         "schedule": 60.0,
         "args": ["apps.leaderboards.tasks.sweep"],
     },
 }
+
+# --- email (daily reports) ---------------------------------------------------------------------
+# EMAIL_URL picks the backend: consolemail:// (the default: printed by the worker), smtp+tls://user:pass@host:587
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="私域运营平台 <noreply@localhost>")
 
 # Outbound webhooks (compliance alerts) may reach private addresses only when allowed: in
 # development, tests, or an on-premise install whose robot gateway lives on the LAN.

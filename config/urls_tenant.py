@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("apps.kpis.urls")),
     path("", include("apps.compliance.urls")),
     path("", include("apps.leaderboards.urls")),
+    path("", include("apps.reports.urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("admin/", brand_admin.urls),
     path("i18n/", include("django.conf.urls.i18n")),

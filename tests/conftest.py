@@ -4,7 +4,10 @@ Each test runs in a transaction that is rolled back, so brands stay as the sessi
 Requests pick their brand by host name, exactly as in production.
 """
 
+import json
+import threading
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.db import connection
@@ -144,5 +147,49 @@ def _forget_live_boards():
 
 
 @pytest.fixture
+def arena(alpha, django_capture_on_commit_callbacks):
+    """Two stores of three reps each in alpha (tests/factories/arena.py)."""
+    from tests.factories.arena import arena_build
+
+    with alpha:
+        yield arena_build(alpha, django_capture_on_commit_callbacks)
+
+
+@pytest.fixture
 def public_client(db):
     return Client(HTTP_HOST="localhost")
+
+
+class Robot:
+    """A stand-in for WeCom's robot endpoint that records what it receives."""
+
+    def __init__(self):
+        self.received, self.answers = [], []
+        robot = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                robot.received.append(json.loads(body))
+                status, answer = robot.answers.pop(0) if robot.answers else (200, {"errcode": 0})
+                self.send_response(status)
+                self.end_headers()
+                self.wfile.write(json.dumps(answer).encode())
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/cgi-bin/webhook/send?key=test"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+@pytest.fixture
+def robot(settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = True
+    robot = Robot()
+    yield robot
+    robot.close()

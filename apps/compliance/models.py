@@ -189,7 +189,11 @@ class Violation(models.Model):
         verbose_name_plural = _("违规")
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["message", "rule"], name="violation_once_per_rule")]
-        indexes = [models.Index(fields=["status", "-created_at"]), models.Index(fields=["rep", "day"])]
+        indexes = [
+            models.Index(fields=["status", "-created_at"]),
+            models.Index(fields=["rep", "day"]),
+            models.Index(fields=["day"]),  # a day's violations, for the daily report
+        ]
 
     def __str__(self):
         return f"{self.get_category_display()}: {self.matched_text}"
@@ -233,6 +237,7 @@ class Decision(models.Model):
         verbose_name = _("审核记录")
         verbose_name_plural = _("审核记录")
         ordering = ["decided_at", "id"]
+        indexes = [models.Index(fields=["decided_at"])]  # a day's decisions, for the daily report
 
     def __str__(self):
         return f"{self.get_action_display()} {self.violation_id}"

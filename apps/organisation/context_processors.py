@@ -11,6 +11,8 @@ _SECTIONS = [
     (_("活动"), "kpis:campaigns", Capability.KPI_VIEW_BRAND),
     (_("合规"), "compliance:violations", Capability.KPI_VIEW_OWN),
     (_("排行榜"), "leaderboards:index", Capability.LEADERBOARDS_VIEW),
+    (_("日报"), "reports:latest", Capability.KPI_VIEW_OWN),
+    (_("写日报"), "reports:my_logs", Capability.DAILY_LOG_FILE),
     (_("人员"), "organisation:people", Capability.ORG_VIEW),
     (_("团队"), "organisation:teams", Capability.ORG_VIEW),
 ]
@@ -24,6 +26,7 @@ _SETTINGS = [
     (_("合规规则与白名单"), "compliance:rules", Capability.COMPLIANCE_REVIEW),
     (_("违规提醒"), "compliance:settings", Capability.COMPLIANCE_RULES),
     (_("排行榜设置"), "leaderboards:settings", Capability.COMPETITIONS_MANAGE),
+    (_("日报设置"), "reports:settings", Capability.REPORTS_MANAGE),
     (_("API 密钥"), "organisation:api_keys", Capability.API_KEYS_MANAGE),
     (_("品牌后台"), "brand_admin:index", Capability.BRAND_ADMIN_SITE),
 ]

@@ -43,6 +43,8 @@ class Capability(models.TextChoices):
     LEADERBOARDS_VIEW = "leaderboards.view", _("查看排行榜与比赛")
     COMPETITIONS_MANAGE = "competitions.manage", _("组织比赛（开赛前设置规则与奖励）")
     COMPETITIONS_OVERRIDE = "competitions.override", _("开赛后修改规则、重新开放已结束的比赛（须写明原因）")
+    REPORTS_MANAGE = "reports.manage", _("设置日报的发送时间、收件人与截止时间，重新生成日报")
+    DAILY_LOG_FILE = "daily_logs.file", _("填写自己的员工日报")
 
 
 C = Capability
@@ -60,6 +62,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.COMPLIANCE_REVIEW,
             C.LEADERBOARDS_VIEW,
             C.COMPETITIONS_MANAGE,
+            C.REPORTS_MANAGE,
         }
     ),
     Role.ACTIVITY_PLANNER: frozenset(
@@ -85,7 +88,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
     Role.DESIGNER: frozenset({C.HOME_DESIGNER, C.KPI_VIEW_OWN, C.LEADERBOARDS_VIEW}),
-    Role.SALES_REP: frozenset({C.HOME_REP, C.KPI_VIEW_OWN, C.LEADERBOARDS_VIEW}),
+    Role.SALES_REP: frozenset({C.HOME_REP, C.KPI_VIEW_OWN, C.LEADERBOARDS_VIEW, C.DAILY_LOG_FILE}),
 }
 
 # The page each role lands on, in order of precedence for a person with several roles.

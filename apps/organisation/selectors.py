@@ -82,6 +82,24 @@ def member_ids_of_teams(team_ids) -> set[int]:
     return set(Membership.objects.filter(team_id__in=subtree).values_list("person_id", flat=True))
 
 
+def team_members_map() -> dict[int, frozenset[int]]:
+    """Every team's people, its sub-teams' included, in two queries."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Team.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    direct: dict[int, set[int]] = {}
+    for person_id, team_id in Membership.objects.values_list("person_id", "team_id"):
+        direct.setdefault(team_id, set()).add(person_id)
+
+    def collect(team_id: int) -> frozenset[int]:
+        found = set(direct.get(team_id, ()))
+        for child in children.get(team_id, ()):
+            found |= collect(child)
+        return frozenset(found)
+
+    return {pk: collect(pk) for ids in children.values() for pk in ids}
+
+
 def led_team_ids(person) -> set[int]:
     """Teams a person leads, with everything below them."""
     return team_subtree_ids(Team.objects.filter(leader=person).values_list("pk", flat=True))

@@ -1,10 +1,6 @@
 """High-severity violations pushed to a WeCom group robot: retried on failure, recorded, never in
 the way of ingestion; private addresses refused unless allowed."""
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
-
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -14,41 +10,6 @@ from apps.compliance.services.messages import messages_ingest
 from apps.compliance.services.rules import compliance_settings_update
 from apps.compliance.services.scanning import messages_scan
 from apps.compliance.tasks import notify_violation
-
-
-class Robot:
-    """A stand-in for WeCom's robot endpoint that records what it receives."""
-
-    def __init__(self):
-        self.received, self.answers = [], []
-        robot = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                robot.received.append(json.loads(body))
-                status, answer = robot.answers.pop(0) if robot.answers else (200, {"errcode": 0})
-                self.send_response(status)
-                self.end_headers()
-                self.wfile.write(json.dumps(answer).encode())
-
-            def log_message(self, *args):
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/cgi-bin/webhook/send?key=test"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-
-
-@pytest.fixture
-def robot(settings):
-    settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = True
-    robot = Robot()
-    yield robot
-    robot.close()
 
 
 def _violation(alpha, text, robot_url):

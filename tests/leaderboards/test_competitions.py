@@ -180,3 +180,17 @@ def test_a_custom_metric_a_competition_is_run_on_cannot_be_deleted(arena):
         arena.competition(metric="big_orders")
         with pytest.raises(ValidationError, match="比赛"):
             custom_metric_delete(metric=metric)
+
+
+def test_teams_in_a_match_cannot_contain_one_another(arena):
+    from apps.organisation.models import Team
+    from apps.organisation.services import team_create
+
+    with arena.brand:
+        region = team_create(name="北区", kind=Team.Kind.REGION)
+        north = arena.teams["north"]
+        north.parent = region
+        north.save()
+        with pytest.raises(ValidationError) as error:
+            arena.competition(scope=Competition.Scope.TEAM_VS_TEAM, teams=[region, north])
+        assert "互相包含" in error.value.message_dict["teams"][0]

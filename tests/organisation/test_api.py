@@ -67,7 +67,7 @@ def test_roles_endpoint_lists_every_role_with_its_capabilities(alpha):
     roles = alpha.client("admin").get("/api/v1/roles/").json()
     assert {r["code"] for r in roles} == set(Role.values)
     rep = next(r for r in roles if r["code"] == "sales_rep")
-    assert rep["capabilities"] == ["home.rep", "kpis.view_own", "leaderboards.view"]
+    assert rep["capabilities"] == ["daily_logs.file", "home.rep", "kpis.view_own", "leaderboards.view"]
 
 
 def test_api_key_is_shown_once_stored_hashed_tracks_use_and_can_be_revoked(alpha):

@@ -23,6 +23,7 @@ from apps.leaderboards.ranking import rank_all
 from apps.leaderboards.services.live import entries_sync, values_of
 from apps.organisation.models import Membership, Team
 from apps.organisation.roles import Capability, Role, can
+from apps.organisation.selectors import team_subtree_ids
 from apps.tenants.selectors import current_brand
 
 User = get_user_model()
@@ -80,6 +81,10 @@ def _validate(data: dict, teams: list[Team], prizes: list[PrizeSpec]) -> None:
         errors["teams"] = [_("指定团队个人赛请选择至少一个团队。")]
     if scope == Competition.Scope.TEAM_VS_TEAM and len(teams) < 2:
         errors["teams"] = [_("团队对抗赛至少需要两个团队。")]
+    if scope == Competition.Scope.TEAM_VS_TEAM and any(
+        other.pk in team_subtree_ids([team.pk]) for team in teams for other in teams if other != team
+    ):
+        errors["teams"] = [_("对抗的团队不能互相包含（例如大区和它下面的门店）。")]
     if data.get("per_capita") and scope != Competition.Scope.TEAM_VS_TEAM:
         errors["per_capita"] = [_("只有团队对抗赛可以按人均比较。")]
     prize_errors = _prize_errors(prizes)

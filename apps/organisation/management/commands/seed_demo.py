@@ -6,6 +6,7 @@ from apps.kpis.demo import DAYS, seed_demo_kpis
 from apps.kpis.periods import brand_today
 from apps.leaderboards.demo import seed_demo_leaderboards
 from apps.organisation.demo import DEMO_PASSWORD, DEMO_SLUG, demo_logins, seed_demo_brand
+from apps.reports.demo import seed_demo_reports
 from apps.tenants.models import Brand
 from apps.tenants.selectors import brand_url
 
@@ -32,10 +33,11 @@ class Command(BaseCommand):
                 events = seed_demo_kpis(seed=seed, today=today, time_zone=brand.time_zone)
                 messages = seed_demo_compliance(seed=seed, today=today, days=DAYS, time_zone=brand.time_zone)
                 competitions = seed_demo_leaderboards(today=today)
+                logs = seed_demo_reports(seed=seed, today=today, time_zone=brand.time_zone)
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Seeded the demo brand at {brand_url(brand)} ({events:,} events, {messages:,} chat messages, "
-                    f"{competitions} competitions)"
+                    f"{competitions} competitions, {logs:,} daily logs, 7 daily reports)"
                 )
             )
         with schema_context(brand.schema_name):
