@@ -9,6 +9,7 @@ from apps.kpis import api as kpis_api
 from apps.leaderboards import api as leaderboards_api
 from apps.organisation import api as organisation_api
 from apps.organisation.admin import brand_admin
+from apps.reports import api as reports_api
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -22,6 +23,8 @@ router.register("compliance-rules", compliance_api.RuleViewSet, basename="compli
 router.register("allow-phrases", compliance_api.AllowPhraseViewSet, basename="allow-phrase")
 router.register("violations", compliance_api.ViolationViewSet, basename="violation")
 router.register("competitions", leaderboards_api.CompetitionViewSet, basename="competition")
+router.register("reports", reports_api.ReportViewSet, basename="report")
+router.register("daily-logs", reports_api.DailyLogViewSet, basename="daily-log")
 
 api_v1 = [
     path("roles/", organisation_api.RoleListView.as_view(), name="roles"),

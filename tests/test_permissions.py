@@ -22,7 +22,7 @@ OPEN_URL_NAMES = {
     "api-docs",
 }
 # Values tried for each URL argument until the URL reverses (covers converters and regex groups).
-ARG_CANDIDATES = ["999999", "organisation", "team", "json", "abc"]
+ARG_CANDIDATES = ["999999", "organisation", "team", "json", "2026-01-01", "abc"]
 
 
 def _walk(patterns, namespace="", prefix=""):

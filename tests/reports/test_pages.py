@@ -137,3 +137,40 @@ def test_the_meeting_view_puts_a_teams_figures_and_logs_together(arena):
     assert [log.person.full_name for log in page.context["logs"]] == ["导购2"]
     assert "成交 1 单" in page.content.decode()
     assert arena.brand.client("ops").get("/logs/meeting/?team=999999").status_code == 404
+
+
+def test_the_api_serves_each_caller_their_part_and_takes_logs(arena, reported):
+    rep = arena.brand.client_for(arena.reps["r5"].pk)
+    mine = rep.get(f"/api/v1/reports/{reported.isoformat()}/").json()
+    assert mine["brand"] is None and [r["name"] for r in mine["reps"]] == ["导购5"]
+    assert mine["reps"][0]["figures"]["gmv"]["day"] == "555"
+    full = arena.brand.client("ops").get(f"/api/v1/reports/{reported.isoformat()}/").json()
+    assert full["brand"]["figures"]["gmv"]["day"] == "666"
+    assert [r["day"] for r in rep.get("/api/v1/reports/").json()] == [reported.isoformat()]
+    assert rep.post(f"/api/v1/reports/{reported.isoformat()}/regenerate/").status_code == 403
+    bad = rep.post(
+        "/api/v1/daily-logs/", {"day": arena.today.isoformat(), "done": "", "plan": ""}, content_type="application/json"
+    )
+    assert bad.status_code == 400 and {"done", "plan"} <= set(bad.json())
+    filed = rep.post(
+        "/api/v1/daily-logs/",
+        {"day": arena.today.isoformat(), "done": "回访", "plan": "跟进"},
+        content_type="application/json",
+    )
+    assert filed.status_code == 201, filed.json()
+    ops = arena.brand.client("ops")
+    logs = ops.get(f"/api/v1/daily-logs/?day={arena.today.isoformat()}").json()["results"]
+    assert [log["done"] for log in logs] == ["回访"]
+    comment = ops.post(f"/api/v1/daily-logs/{logs[0]['id']}/comments/", {"text": "好"}, content_type="application/json")
+    assert comment.status_code == 201
+    assert rep.get("/api/v1/daily-logs/").json()["results"][0]["comments"][0]["text"] == "好"
+    assert (
+        arena.brand.client("ops")
+        .post(
+            "/api/v1/daily-logs/",
+            {"day": arena.today.isoformat(), "done": "x", "plan": "y"},
+            content_type="application/json",
+        )
+        .status_code
+        == 403
+    )
