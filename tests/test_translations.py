@@ -8,12 +8,17 @@ from django.utils import translation
 PO = Path(__file__).resolve().parent.parent / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 
+def _unescape(po_text: str) -> str:
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), po_text)
+
+
 def _entries():
     text = PO.read_text()
     for block in text.split("\n\n")[1:]:  # the first block is the header
         msgid = "".join(re.findall(r'^(?:msgid )?"(.*)"$', block.split("msgstr")[0].split("msgid_plural")[0], re.M))
         msgstrs = re.findall(r'^msgstr(?:\[\d\])? "(.*)"((?:\n".*")*)', block, re.M)
-        yield msgid, ["".join([first, *re.findall(r'"(.*)"', rest)]) for first, rest in msgstrs], block
+        texts = ["".join([first, *re.findall(r'"(.*)"', rest)]) for first, rest in msgstrs]
+        yield _unescape(msgid), [_unescape(t) for t in texts], block
 
 
 def test_every_string_has_an_english_translation():
