@@ -78,6 +78,7 @@ BENCHMARKS = [
     "bench.kpi_queries",
     "bench.compliance",
     "bench.leaderboards",
+    "bench.reports",
 ]
 
 
