@@ -193,3 +193,13 @@ def test_emails_carry_html_and_text_and_each_reader_only_their_part(arena, yeste
     assert "¥654.00" not in html and "全品牌" not in html
     manager = by_person["ops@alpha.test"].alternatives[0][0]
     assert "全品牌" in manager and "¥975.00" in manager
+
+
+def test_the_command_builds_a_days_report_without_sending_it(arena, settings):
+    from django.core.management import call_command
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    day = arena.today - timedelta(days=3)
+    call_command("generate_reports", arena.brand.brand.slug, "--day", day.isoformat())
+    report = DailyReport.objects.get(day=day)
+    assert report.delivered_at is None and mail.outbox == []
