@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import connection, transaction
+from django_tenants.utils import schema_context
 
 from apps.kpis.catalogue import Metric
 
@@ -55,10 +56,12 @@ def figures_changed(*, member_ids, days) -> None:
     days = set(days)
     if not _listeners or not member_ids or not days:
         return
+    schema = connection.schema_name  # the commit may come after the caller has left the brand's schema
 
     def tell():
-        for listener in _listeners:
-            listener(member_ids=member_ids, days=days)
+        with schema_context(schema):
+            for listener in _listeners:
+                listener(member_ids=member_ids, days=days)
 
     transaction.on_commit(tell)
 

@@ -306,3 +306,19 @@ def test_someone_who_leaves_a_team_or_a_role_leaves_its_boards_at_once(arena):
         with arena.capture(execute=True):
             person_update(person=arena.reps["r2"], roles=["copywriter"])
         assert page(arena, competition_board(north_only), competition=north_only).rows == []
+
+
+def test_a_change_committed_after_leaving_the_brands_schema_still_reaches_its_boards(arena):
+    from django.db import connection
+    from django_tenants.utils import schema_context
+
+    from apps.kpis.services.events import events_ingest
+
+    schema = connection.schema_name
+    board = selectors.standing_board_of("gmv", "day", arena.today)
+    page(arena, board)
+    with arena.capture(execute=True):
+        events_ingest(items=[arena.order("r1", 77)])
+        connection.set_schema_to_public()  # as brand creation does before its transaction commits
+    with schema_context(schema):
+        assert standings(arena, board) == [("导购1", 1, D(77))]

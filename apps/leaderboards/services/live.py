@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django_tenants.utils import get_public_schema_name
 
+from apps.kpis.extensions import figures_changed as notify_figures_changed
 from apps.kpis.periods import brand_today
 from apps.kpis.selectors.metrics import Buckets, Scope, metric_table, metrics_registry
 from apps.leaderboards import store
@@ -48,8 +49,7 @@ def people_changed(sender, instance, **kwargs) -> None:
     if (fields is not None and set(fields) <= {"last_login"}) or connection.schema_name == get_public_schema_name():
         return
     person_id = getattr(instance, "person_id", None) or instance.pk
-    time_zone = current_brand().time_zone
-    transaction.on_commit(lambda: figures_changed(member_ids={person_id}, days={brand_today(time_zone)}))
+    notify_figures_changed(member_ids={person_id}, days={brand_today(current_brand().time_zone)})
 
 
 def figures_changed(*, member_ids: Iterable[int], days: Iterable[date]) -> None:
