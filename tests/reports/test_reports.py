@@ -203,3 +203,27 @@ def test_the_command_builds_a_days_report_without_sending_it(arena, settings):
     call_command("generate_reports", arena.brand.brand.slug, "--day", day.isoformat())
     report = DailyReport.objects.get(day=day)
     assert report.delivered_at is None and mail.outbox == []
+
+
+class RefusingSmtp:
+    """An email backend whose server refuses everything (smtplib raises OSError subclasses)."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        import smtplib
+
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+def test_a_failing_mail_server_is_recorded_and_retried(arena, yesterday, settings):
+    settings.EMAIL_BACKEND = "tests.reports.test_reports.RefusingSmtp"
+    report = reports.report_generate(day=yesterday)
+    assert deliver_report.apply(args=[report.pk]).failed()  # every retry refused
+    deliveries = ReportDelivery.objects.filter(report=report, channel="email")
+    assert deliveries and all(d.sent_at is None and d.attempts == 9 for d in deliveries)
+    assert "unexpectedly closed" in deliveries[0].last_error
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert deliver_report.apply(args=[report.pk]).successful()  # the server is back
+    assert all(d.sent_at for d in ReportDelivery.objects.filter(report=report, channel="email"))
