@@ -69,6 +69,8 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",  # failed logins: platform staff here, each brand's people in its schema
+    "auditlog",  # platform staff's changes to brands; each brand's own in its schema
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -76,6 +78,8 @@ TENANT_APPS = [
     "django.contrib.admin",
     "apps.accounts",
     "rest_framework_api_key",  # its abstract key model backs organisation.ApiKey
+    "axes",
+    "auditlog",
     "apps.organisation",
     "apps.kpis",
     "apps.compliance",
@@ -109,6 +113,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",  # who made a change, for the audit log
+    "axes.middleware.AxesMiddleware",  # last: it answers locked-out logins
 ]
 
 TEMPLATES = [
@@ -148,8 +155,72 @@ PASSWORD_HASHERS = env.list(
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ],
 )
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out login before checking it
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five wrong passwords for one account from one address lock that pair out for 15 minutes.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("LOGIN_LOCKOUT_HOURS", default=0.25)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_VERBOSE = False
+
+# --- audit log: who changed what, with before/after (django-auditlog; actor from the request) ---
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {"model": "accounts.User", "include_fields": ["email", "full_name", "roles", "is_active", "employee_no"]},
+    "organisation.Team",
+    "organisation.Membership",
+    {"model": "organisation.ApiKey", "include_fields": ["name", "roles", "revoked"]},
+    "kpis.Target",
+    "kpis.Campaign",
+    "kpis.CustomMetric",
+    "kpis.KpiSettings",
+    "kpis.StageWeight",
+    "compliance.Rule",
+    "compliance.AllowPhrase",
+    "compliance.ComplianceSettings",
+    "leaderboards.Competition",
+    "leaderboards.LeaderboardSettings",
+    "reports.ReportSettings",
+    {"model": "tenants.Brand", "include_fields": ["name", "status", "plan", "time_zone", "currency"]},
+)
+
+# --- security headers and cookies -------------------------------------------------------
+HTTPS = SITE_SCHEME == "https"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_HTTPONLY = True  # pages carry the token; scripts never read the cookie
+SECURE_HSTS_SECONDS = env.int("HSTS_SECONDS", default=31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS  # brands live on subdomains
+SECURE_HSTS_PRELOAD = env.bool("HSTS_PRELOAD", default=HTTPS)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)  # usually the proxy's job
+if env.bool("BEHIND_HTTPS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No inline scripts anywhere (charts read json_script blocks, behaviour lives in static/js);
+# inline styles stay allowed for the width of a progress bar and htmx's indicator style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        # Signup on the public site hands the new admin over to their brand's own host.
+        "form-action": ["'self'", f"{SITE_SCHEME}://{PUBLIC_DOMAIN}:*", f"{SITE_SCHEME}://*.{PUBLIC_DOMAIN}:*"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # --- i18n ----------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -235,6 +306,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
+    # Per API key (integrations) and per person: over the rate, 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "apps.organisation.throttling.ApiKeyRateThrottle",
+        "apps.organisation.throttling.PersonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_key": env("API_KEY_RATE", default="1200/min"),
+        "person": env("API_PERSON_RATE", default="600/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Siyu API",

@@ -16,6 +16,7 @@ OPEN_URL_NAMES = {
     "accounts:logout",
     "accounts:handoff",
     "accounts:set_password",
+    "accounts:password_reset",
     "set_language",
     "dashboards:home",
     "schema",

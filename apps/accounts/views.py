@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
@@ -8,7 +9,9 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.generic import FormView
 
+from apps.accounts.services import password_reset_request
 from apps.tenants.services import HANDOFF_MAX_AGE_SECONDS, handoff_token_read
 
 User = get_user_model()
@@ -40,6 +43,21 @@ class HandoffView(View):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("欢迎使用私域运营平台！"))
         return redirect("dashboards:home")
+
+
+class PasswordResetForm(forms.Form):
+    email = forms.EmailField(label=_("邮箱"), max_length=254)
+
+
+class PasswordResetView(FormView):
+    """The same answer whether or not the address has an account (see accounts.services)."""
+
+    template_name = "accounts/password_reset.html"
+    form_class = PasswordResetForm
+
+    def form_valid(self, form):
+        password_reset_request(email=form.cleaned_data["email"], client_ip=self.request.META.get("REMOTE_ADDR", ""))
+        return self.render_to_response(self.get_context_data(sent=True))
 
 
 class SetPasswordView(auth_views.PasswordResetConfirmView):

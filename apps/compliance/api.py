@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from apps.common.api import ServiceErrorsMixin
 from apps.common.batches import MAX_BATCH
+from apps.common.queue import send_on_commit_or_leave_to_sweep
 from apps.compliance import selectors
 from apps.compliance.models import AllowPhrase, Decision, Message, Rule, Violation, reason_text
 from apps.compliance.services import review, rules
@@ -73,7 +74,7 @@ class MessageBatchView(generics.ListAPIView):
             )
         result, stored = messages_ingest(items=items)
         if stored:
-            scan_messages.delay_on_commit(stored)
+            send_on_commit_or_leave_to_sweep(scan_messages, stored)
         return Response(result.as_json())
 
 
@@ -251,11 +252,12 @@ class ViolationViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.Retriev
     @extend_schema(request=ReviewSerializer, responses=ViolationSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None, **kwargs):
+        target = self.get_object()  # an unseen violation is 404 before anything about the body
         serializer = ReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             violation = self.call(
-                review.violation_review, violation=self.get_object(), actor=request.user, **serializer.validated_data
+                review.violation_review, violation=target, actor=request.user, **serializer.validated_data
             )
         except DjangoPermissionDenied as error:
             raise PermissionDenied(str(error)) from None

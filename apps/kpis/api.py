@@ -224,7 +224,7 @@ class TargetViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
         target_services.target_delete(target=instance)
 
     @extend_schema(request=TargetSerializer(many=True), responses={200: TargetSerializer(many=True)})
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None)
     def bulk(self, request):
         """Set many targets at once: all or nothing."""
         serializer = TargetSerializer(data=request.data, many=True)
@@ -316,6 +316,7 @@ class KpiSettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = KpiSettings
         fields = ["achieved_pct", "exceeded_pct", "stage", "score_cap_pct"]
+        extra_kwargs = {name: {"required": True} for name in fields}  # PUT replaces the whole
 
 
 class KpiSettingsView(ServiceErrorsMixin, APIView):

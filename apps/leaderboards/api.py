@@ -210,9 +210,11 @@ class CompetitionViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
         teams = data.pop("teams", None)
         prizes = data.pop("prizes", None)
         reason = data.pop("reason", "")
-        if competition is not None:  # a PATCH keeps what it does not mention
-            rules = {name: getattr(competition, name) for name in RULE_FIELDS}
-            data = {**rules, **data}
+        if competition is None:  # unmentioned rules take the model's defaults (direction: the metric's)
+            defaults = Competition()
+            data = {name: getattr(defaults, name) for name in RULE_FIELDS if name != "lower_is_better"} | data
+        else:  # a PATCH keeps what it does not mention
+            data = {name: getattr(competition, name) for name in RULE_FIELDS} | data
             teams = list(competition.teams.all()) if teams is None else teams
             prizes = [PrizeSpec.of(p) for p in competition.prizes.all()] if prizes is None else prizes
         prizes = [p if isinstance(p, PrizeSpec) else PrizeSpec(**p) for p in prizes or []]
@@ -239,10 +241,11 @@ class CompetitionViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None, **kwargs):
         """Unfreeze a closed competition (brand admin, with a reason): late data counts again."""
+        target = self.get_object()
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         competition = self.call(
-            services.competition_reopen, competition=self.get_object(), actor=_actor(request), **body.validated_data
+            services.competition_reopen, competition=target, actor=_actor(request), **body.validated_data
         )
         return Response(CompetitionSerializer(competition, context={"request": request}).data)
 

@@ -131,7 +131,7 @@ def _validated_team(team: Team) -> Team:
 
 
 @transaction.atomic
-def team_create(*, name: str, kind: str, parent: Team | None = None, leader=None) -> Team:
+def team_create(*, name: str, kind: str = Team.Kind.STORE, parent: Team | None = None, leader=None) -> Team:
     return _validated_team(Team(name=name.strip(), kind=kind, parent=parent, leader=leader))
 
 

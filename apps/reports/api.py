@@ -68,6 +68,7 @@ class ReportViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
     serializer_class = ReportSummarySerializer
     lookup_field = "day"
     lookup_value_regex = r"\d{4}-\d{2}-\d{2}"
+    pagination_class = None  # the list is the last 31 days, never long
     read_capability = Capability.KPI_VIEW_OWN
     write_capability = Capability.REPORTS_MANAGE
 
@@ -84,7 +85,8 @@ class ReportViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def regenerate(self, request, day=None, **kwargs):
         """Build the day's report again from the latest data (it is not sent again)."""
-        report = self.call(report_services.report_generate, day=_day(day))
+        existing = get_object_or_404(DailyReport, day=_day(day))
+        report = self.call(report_services.report_generate, day=existing.day)
         return Response(ReportSummarySerializer(report).data)
 
 
@@ -159,7 +161,7 @@ class DailyLogViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.CreateMo
     @action(detail=True, methods=["post"])
     def comments(self, request, pk=None, **kwargs):
         """A manager's comment on a log of someone they see."""
-        log = get_object_or_404(self.get_queryset(), pk=pk)
+        log = self.get_object()
         body = CommentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         if not isinstance(request.user, User):

@@ -96,7 +96,7 @@ class ReportRegenerateView(ServiceActionView):
     required_capability = Capability.REPORTS_MANAGE
 
     def get_object(self):
-        return _day(self.kwargs["day"])
+        return get_object_or_404(DailyReport, day=_day(self.kwargs["day"])).day
 
     def perform(self, day) -> str:
         self.success_url = f"/reports/{day.isoformat()}/"

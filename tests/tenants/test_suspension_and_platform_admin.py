@@ -12,7 +12,10 @@ from apps.tenants.services import brand_reactivate, brand_suspend
 def staff_client(db):
     User.objects.create_superuser("ops@siyu.example", "Platform-Staff-2026", full_name="平台运维")
     client = Client(HTTP_HOST="localhost")
-    assert client.login(username="ops@siyu.example", password="Platform-Staff-2026")
+    signed_in = client.post(
+        "/admin/login/", {"username": "ops@siyu.example", "password": "Platform-Staff-2026", "next": "/admin/"}
+    )
+    assert signed_in.status_code == 302
     return client
 
 
@@ -50,7 +53,8 @@ def test_platform_staff_list_brands_and_suspend_one_from_the_admin(staff_client,
 def test_platform_admin_is_for_platform_staff_only(alpha):
     # A brand admin's credentials mean nothing on the public site: their user lives in the brand's schema.
     client = Client(HTTP_HOST="localhost")
-    assert not client.login(username="admin@alpha.test", password="Correct-Horse-42")
+    refused = client.post("/admin/login/", {"username": "admin@alpha.test", "password": "Correct-Horse-42"})
+    assert refused.status_code == 200 and refused.context["form"].errors
     assert client.get("/admin/tenants/brand/").status_code == 302
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django_tenants.utils import get_public_schema_name
 
+from apps.common.queue import send_or_leave_to_sweep
 from apps.kpis.extensions import figures_changed as notify_figures_changed
 from apps.kpis.periods import brand_today
 from apps.kpis.selectors.metrics import Buckets, Scope, metric_table, metrics_registry
@@ -61,7 +62,7 @@ def figures_changed(*, member_ids: Iterable[int], days: Iterable[date]) -> None:
         return
     try:
         if store.mark_dirty(member_ids, days):
-            refresh_boards.delay()
+            send_or_leave_to_sweep(refresh_boards)
     except redis.RedisError:  # the figures are stored; the sweep resyncs boards when Redis is back
         log.warning("leaderboards: could not note a change in Redis", exc_info=True)
 

@@ -1,0 +1,39 @@
+"""Password reset without telling anyone whether an account exists: the page always answers the
+same, the email (only to an active account) is composed and sent by a worker, so the answer takes
+as long either way, and requests are limited per address."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.cache import cache
+
+from apps.tenants.selectors import brand_domain_for, current_brand
+
+RESETS_PER_HOUR = 5
+
+
+def password_reset_request(*, email: str, client_ip: str) -> None:
+    """Queue the reset email; silently do nothing over the hourly limit for this address."""
+    from apps.accounts.tasks import send_password_reset
+
+    key = f"password-reset:{client_ip}"
+    cache.add(key, 0, 3600)
+    if cache.incr(key) > RESETS_PER_HOUR:
+        return
+    send_password_reset.delay(email.strip().lower())
+
+
+def password_reset_send(*, email: str) -> None:
+    """In the brand's schema: email a reset link if an active account has this address."""
+    form = PasswordResetForm(data={"email": email})
+    if not form.is_valid():
+        return
+    port = "" if settings.SITE_PORT in (80, 443) else f":{settings.SITE_PORT}"
+    form.save(
+        domain_override=f"{brand_domain_for(current_brand().slug)}{port}",
+        use_https=settings.HTTPS,
+        subject_template_name="accounts/password_reset_subject.txt",
+        email_template_name="accounts/password_reset_email.txt",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+    )
