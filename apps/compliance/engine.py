@@ -154,12 +154,18 @@ def keyword_skeleton(keyword: str) -> str:
     return skeleton(fold(keyword)).replace(chr(_MARK), "")
 
 
+# A pattern that can match an empty span would flag every message; these probe for one.
+_EMPTY_MATCH_PROBES = ("", "a", "加", "1", " ", "\n")
+
+
 def pattern_error(pattern: str) -> str | None:
-    """Why RE2 refuses a pattern (None if it compiles)."""
+    """Why a pattern is refused: RE2 cannot compile it, or it matches empty text (None if fine)."""
     try:
-        re2.compile(pattern)
+        regex = re2.compile(f"(?m:{pattern})")
     except re2.error as error:
         return str(error)
+    if any(match.end() == match.start() for probe in _EMPTY_MATCH_PROBES for match in regex.finditer(probe)):
+        return "matches empty text / 会匹配空内容"
     return None
 
 
