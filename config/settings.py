@@ -100,6 +100,7 @@ TENANT_CREATION_FAKES_MIGRATIONS = True
 TENANT_SUBPROCESS_PARALLEL = env.int("TENANT_SUBPROCESS_PARALLEL", default=2)
 
 MIDDLEWARE = [
+    "apps.common.middleware.HealthCheckMiddleware",  # first: answers probes even with the database down
     "django_tenants.middleware.main.TenantMainMiddleware",
     "apps.tenants.middleware.SuspendedBrandMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -268,7 +269,9 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / ".data" / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
 # Beat runs one dispatcher per job, which sends the job to every active brand (tenants.tasks).
+CELERY_BEAT_SCHEDULER = "config.celery:HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE = {
+    "heartbeat": {"task": "apps.tenants.tasks.heartbeat", "schedule": 30.0},
     "compliance-sweep": {
         "task": "apps.tenants.tasks.for_each_brand",
         "schedule": 60.0,
@@ -335,10 +338,28 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# One JSON object per line with the brand on each (LOG_FORMAT=text for people reading a terminal).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"brand": {"()": "apps.common.logging.BrandFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(brand)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger", "process": "pid"},
+            "json_ensure_ascii": False,
+        },
+        "text": {"format": "%(asctime)s %(levelname)s [%(brand)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["brand"],
+            "formatter": env("LOG_FORMAT", default="json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"pgserver": {"level": "WARNING"}},
 }
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING too, brand and all

@@ -37,7 +37,6 @@ def run() -> int:
     _ensure_services()
     ensure_database()
     port = os.environ.setdefault("SITE_PORT", "8000")
-    host = os.environ.get("HOST", "127.0.0.1")
     _manage("migrate_schemas", "--noinput", "-v", "0")
     _manage("collectstatic", "--noinput", "-v", "0")
     _manage("seed_demo")
@@ -51,12 +50,7 @@ def run() -> int:
     manager = Manager()
     env = dict(os.environ)
     bin_dir = os.path.dirname(PYTHON)
-    manager.add_process(
-        "web",
-        f"{bin_dir}/gunicorn config.wsgi -b {host}:{port} --workers 2 --threads 4 "
-        f"--access-logfile - --graceful-timeout 5",
-        env=env,
-    )
+    manager.add_process("web", f"{bin_dir}/gunicorn config.wsgi -c config/gunicorn.py", env=env)
     manager.add_process("worker", f"{bin_dir}/celery -A config worker -l info --concurrency 2", env=env)
     manager.add_process(
         "beat",

@@ -33,7 +33,9 @@ from django.test import Client
 client = Client(HTTP_HOST="alpha.localhost", raise_request_exception=False)
 api = client.post("/api/v1/events/", "[]", content_type="application/json")
 page = client.get("/")
+health = Client(HTTP_HOST="10.0.0.7").get("/health/database/")
 print(json.dumps({
+    "health": [health.status_code, health.json()],
     "api": [api.status_code, api.get("Retry-After"), api.get("Content-Type"), api.content.decode()],
     "page": [page.status_code, page.get("Retry-After"), page.content.decode()],
 }))
@@ -58,6 +60,9 @@ def test_with_the_database_down_the_api_says_503_retry_after_and_pages_say_so_ki
     status, retry_after, body = seen["page"]
     assert (status, retry_after) == (503, "10")
     assert "系统正在恢复" in body and "Traceback" not in body
+    status, health = seen["health"]
+    assert status == 503 and health["checks"]["database"]["ok"] is False
+    assert "OperationalError" in health["checks"]["database"]["error"]
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ every active brand, each message carrying that brand's schema (tenant-schemas-ce
 
 from django_tenants.utils import schema_context
 
+from apps.common import health
 from apps.tenants.models import Brand
 from config.celery import app
 
@@ -18,3 +19,9 @@ def for_each_brand(task_name: str, *args) -> int:
             app.send_task(task_name, args=args)
         sent += 1
     return sent
+
+
+@app.task(ignore_result=True, expires=health.HEARTBEAT_SECONDS)
+def heartbeat() -> None:
+    """Sent by beat every 30 s: a worker that runs it is alive and consuming (health: worker)."""
+    health.heartbeat("worker")

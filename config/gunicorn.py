@@ -1,0 +1,14 @@
+"""Gunicorn settings for `make run` and the load test (`make load`); command-line flags override."""
+
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('SITE_PORT', '8000')}"
+workers = int(os.environ.get("WEB_WORKERS", "2"))
+threads = int(os.environ.get("WEB_THREADS", "4"))
+graceful_timeout = 5
+accesslog = "-"
+# One JSON object per request, like the application's own lines; the Host names the brand.
+access_log_format = (
+    '{"time": "%(t)s", "logger": "gunicorn.access", "host": "%({host}i)s", "request": "%(r)s", '
+    '"status": %(s)s, "bytes": "%(b)s", "duration_s": %(L)s, "remote": "%(h)s"}'
+)
