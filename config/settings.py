@@ -86,6 +86,7 @@ TENANT_APPS = [
     "apps.leaderboards",
     "apps.reports",
     "apps.dashboards",
+    "apps.brand_data",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -282,12 +283,21 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "args": ["apps.reports.tasks.run_schedule"],
     },
+    "brand-data-sweep": {
+        "task": "apps.tenants.tasks.for_each_brand",
+        "schedule": 300.0,
+        "args": ["apps.brand_data.tasks.sweep"],
+    },
+    "purge-deleted-brands": {"task": "apps.brand_data.tasks.purge_deleted_brands", "schedule": 3600.0},
     "leaderboards-sweep": {
         "task": "apps.tenants.tasks.for_each_brand",
         "schedule": 60.0,
         "args": ["apps.leaderboards.tasks.sweep"],
     },
 }
+
+# A brand asked to be deleted keeps working this long, for second thoughts and a last export.
+BRAND_DELETION_GRACE_DAYS = env.int("BRAND_DELETION_GRACE_DAYS", default=7)
 
 # --- email (daily reports) ---------------------------------------------------------------------
 # EMAIL_URL picks the backend: consolemail:// (the default: printed by the worker), smtp+tls://user:pass@host:587

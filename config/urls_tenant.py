@@ -45,6 +45,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", include("apps.dashboards.urls")),
+    path("", include("apps.brand_data.urls")),
     path("", include("apps.organisation.urls")),
     path("", include("apps.kpis.urls")),
     path("", include("apps.compliance.urls")),

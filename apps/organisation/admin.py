@@ -1,5 +1,7 @@
 """The brand admin, on each brand's site: its own schema, for people holding admin_site.use."""
 
+from auditlog.admin import LogEntryAdmin
+from auditlog.models import LogEntry
 from django import forms
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
@@ -138,3 +140,17 @@ class ApiKeyAdmin(CapabilityModelAdmin):
 
     def has_add_permission(self, request):
         return False  # created on the API keys page, where the secret is shown once
+
+
+@admin.register(LogEntry, site=brand_admin)
+class AuditLogAdmin(LogEntryAdmin):
+    """Who changed what and when (django-auditlog records it): read-only, for brand admins."""
+
+    def has_module_permission(self, request):
+        return can(request.user, Capability.AUDIT_LOG_VIEW)
+
+    def has_view_permission(self, request, obj=None):
+        return can(request.user, Capability.AUDIT_LOG_VIEW)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -28,6 +28,8 @@ _SETTINGS = [
     (_("排行榜设置"), "leaderboards:settings", Capability.COMPETITIONS_MANAGE),
     (_("日报设置"), "reports:settings", Capability.REPORTS_MANAGE),
     (_("API 密钥"), "organisation:api_keys", Capability.API_KEYS_MANAGE),
+    (_("审计日志"), "brand_admin:auditlog_logentry_changelist", Capability.AUDIT_LOG_VIEW),
+    (_("数据导出与删除"), "brand_data:index", Capability.BRAND_DATA_MANAGE),
     (_("品牌后台"), "brand_admin:index", Capability.BRAND_ADMIN_SITE),
 ]
 

@@ -24,6 +24,8 @@ class Capability(models.TextChoices):
     ORG_MANAGE = "org.manage", _("管理人员、团队与角色")
     API_KEYS_MANAGE = "api_keys.manage", _("管理 API 密钥")
     BRAND_ADMIN_SITE = "admin_site.use", _("使用品牌管理后台")
+    BRAND_DATA_MANAGE = "brand.data", _("导出品牌全部数据、申请删除品牌")
+    AUDIT_LOG_VIEW = "audit_log.view", _("查看审计日志")
     HOME_ADMIN = "home.admin", _("管理员首页")
     HOME_OPS = "home.ops", _("运营经理首页")
     HOME_PLANNER = "home.planner", _("活动策划首页")

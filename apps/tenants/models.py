@@ -48,6 +48,10 @@ class Brand(TenantMixin):
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
     suspended_reason = models.CharField(_("停用原因"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # Two-step deletion (apps.brand_data.services.deletion): asked for, then purged after the grace.
+    deletion_requested_at = models.DateTimeField(_("申请删除时间"), null=True, blank=True)
+    deletion_requested_by = models.EmailField(_("申请删除人"), blank=True)
+    delete_after = models.DateTimeField(_("计划删除时间"), null=True, blank=True, db_index=True)
 
     auto_drop_schema = True  # deleting a brand deletes its people and data
     # Schemas are created by tenants.services (cloning the template in constant time), not on save.

@@ -1,0 +1,66 @@
+"""Deleting a brand takes two steps: a brand admin asks (typing the brand's sub-domain to
+confirm), the brand keeps working through a grace period in which any admin may cancel and
+export its data, then the platform's hourly sweep drops the schema, the files and the rows."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from apps.tenants.models import Brand
+from apps.tenants.selectors import current_brand
+
+log = logging.getLogger(__name__)
+
+
+def grace_period() -> timedelta:
+    return timedelta(days=settings.BRAND_DELETION_GRACE_DAYS)
+
+
+def deletion_request(*, user, confirm_slug: str) -> Brand:
+    brand = current_brand()
+    if confirm_slug.strip().lower() != brand.slug:
+        raise ValidationError({"confirm_slug": _("请输入品牌子域名 %(slug)s 以确认。") % {"slug": brand.slug}})
+    if brand.delete_after is not None:
+        when = f"{timezone.localtime(brand.delete_after, ZoneInfo(brand.time_zone)):%Y-%m-%d %H:%M}"
+        raise ValidationError(_("已申请删除，将于 %(when)s 执行。") % {"when": when})
+    now = timezone.now()
+    Brand.objects.filter(pk=brand.pk).update(
+        deletion_requested_at=now, delete_after=now + grace_period(), deletion_requested_by=user.email
+    )
+    brand.refresh_from_db()
+    log.warning("brand deletion requested by %s, due %s", user.email, brand.delete_after.isoformat())
+    return brand
+
+
+def deletion_cancel(*, user) -> Brand:
+    brand = current_brand()
+    if brand.delete_after is None:
+        raise ValidationError(_("没有待执行的删除。"))
+    Brand.objects.filter(pk=brand.pk).update(deletion_requested_at=None, delete_after=None, deletion_requested_by="")
+    brand.refresh_from_db()
+    log.warning("brand deletion cancelled by %s", user.email)
+    return brand
+
+
+def brands_purge_due(*, now=None) -> list[str]:
+    """Drop every brand whose grace period is over: schema (django-tenants), media, rows."""
+    now = now or timezone.now()
+    purged = []
+    with schema_context(get_public_schema_name()):
+        for brand in Brand.objects.filter(kind=Brand.Kind.BRAND, delete_after__lte=now):
+            media = Path(settings.MEDIA_ROOT) / brand.schema_name
+            brand.delete(force_drop=True)
+            shutil.rmtree(media, ignore_errors=True)
+            log.warning("brand %s purged after its grace period", brand.slug)
+            purged.append(brand.slug)
+    return purged
