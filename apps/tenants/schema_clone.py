@@ -11,16 +11,14 @@ django-tenants' clone.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import subprocess
 
-from django.conf import settings
 from django.db import connection
 from django_tenants.clone import CloneSchema
 from psycopg import sql
 
-from config.embedded import postgres_client
+from apps.tenants import pg_tools
 
 logger = logging.getLogger(__name__)
 
@@ -35,26 +33,9 @@ def _template_version(template: str) -> tuple:
 
 
 def _dump_template(template: str) -> str:
-    db = settings.DATABASES["default"]
-    env = {**os.environ, "PGPASSWORD": db.get("PASSWORD") or ""}
-    args = [
-        postgres_client("pg_dump"),
-        "--schema",
-        template,
-        "--inserts",
-        "--no-owner",
-        "--no-privileges",
-        "--no-comments",
-        "--dbname",
-        db["NAME"],
-        "--username",
-        db.get("USER") or "postgres",
-    ]
-    if db.get("HOST"):
-        args += ["--host", db["HOST"]]
-    if db.get("PORT"):
-        args += ["--port", str(db["PORT"])]
-    result = subprocess.run(args, capture_output=True, text=True, env=env, check=True, timeout=60)
+    result = pg_tools.run(
+        "pg_dump", "--schema", template, "--inserts", "--no-owner", "--no-privileges", "--no-comments", timeout=60
+    )
     lines = [line for line in result.stdout.splitlines() if not _SKIPPED_LINE.match(line)]
     return "\n".join(lines)
 
