@@ -98,6 +98,8 @@ ROOT_URLCONF = "config.urls_tenant"
 # replaying every migration: brand creation stays flat as migrations and brands grow.
 TENANT_BASE_SCHEMA = "brand_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
+# migrate_schemas skips schemas that already have every migration (one query for all of them).
+GET_EXECUTOR_FUNCTION = "apps.tenants.migration_executor.get_executor"
 TENANT_SUBPROCESS_PARALLEL = env.int("TENANT_SUBPROCESS_PARALLEL", default=2)
 
 MIDDLEWARE = [
