@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 
-.PHONY: run test lint format bench e2e-browser messages clean
+.PHONY: run test lint format bench faults load e2e-browser messages clean
 
 $(INSTALLED): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ format: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(PY) -m config.stack bench $(ARGS)
+
+# Scripted faults (worker killed, Redis restarted, PostgreSQL away, a cut-off batch): bench/faults.py
+faults: $(INSTALLED)
+	$(PY) -m config.stack bench faults
+
+# 100 users for 2 minutes against gunicorn with production settings: bench/load.py (locust)
+load: $(INSTALLED)
+	$(PY) -m config.stack bench load
 
 # Recompile translations after editing locale/*/LC_MESSAGES/django.po (needs GNU gettext).
 messages: $(INSTALLED)

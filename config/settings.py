@@ -266,6 +266,13 @@ CELERY_BROKER_URL = REDIS_URL.replace("unix://", "redis+socket://", 1)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task taken by a worker that then dies (SIGKILL, lost machine) goes back to the queue after
+# this many seconds; longer than any task runs, shorter than people wait (bench/faults.py uses 10).
+# kombu looks for such tasks every 10 s x throttle: throttle 1 makes it every 10 s, not 100.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
+    "unacked_restore_throttle": 1,
+}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # One queue per installation sharing a Redis (the browser tests run their own worker on theirs).
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
