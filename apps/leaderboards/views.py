@@ -53,11 +53,16 @@ class BoardMixin(CapabilityRequiredMixin):
     def board_and_competition(self):
         raise NotImplementedError
 
+    @cached_property
+    def board_pair(self):
+        """This request's board and competition, looked up once."""
+        return self.board_and_competition()
+
     def live_url(self) -> str:
         raise NotImplementedError
 
     def page(self):
-        board, competition = self.board_and_competition()
+        board, competition = self.board_pair
         return selectors.board_page(
             board,
             viewer=self.request.user,
@@ -96,7 +101,7 @@ class LiveFragmentMixin(BoardMixin):
         return ["leaderboards/_tv_board.html" if self.for_wall else "leaderboards/_board.html"]
 
     def get(self, request, *args, **kwargs):
-        board, _competition = self.board_and_competition()
+        board, _competition = self.board_pair
         since = request.GET.get("since", "")
         try:
             current = store.version(board.key)
