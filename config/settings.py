@@ -195,8 +195,6 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
 
 # --- security headers and cookies -------------------------------------------------------
 HTTPS = SITE_SCHEME == "https"
-# Sessions read from Redis, written through to PostgreSQL: one query less on every page.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = HTTPS
