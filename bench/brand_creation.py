@@ -53,7 +53,7 @@ def _migrate_noop() -> float:
 
 
 def _fan_out() -> tuple[float, float]:
-    """(seconds to send one task per brand, seconds until one worker has taken them all)."""
+    """(seconds to send the job to every brand, seconds until one worker has run it for all)."""
     from django.conf import settings
 
     from apps.tenants.tasks import for_each_brand
@@ -63,7 +63,7 @@ def _fan_out() -> tuple[float, float]:
     started = time.perf_counter()
     for_each_brand("apps.reports.tasks.run_schedule")
     sent = time.perf_counter() - started
-    while broker.llen(queue):
+    while broker.llen(queue) or broker.hlen("unacked"):
         time.sleep(0.05)
     return sent, time.perf_counter() - started
 
@@ -77,18 +77,19 @@ def main() -> None:
                 _create(f"b{_brand_count():04d}")
             signup = [_create(f"b{_brand_count():04d}") for _ in range(SAMPLES)]
             migrate = _migrate_noop()
-            sent, drained = _fan_out()
+            sent, cold = _fan_out()  # the worker's connections meet these schemas for the first time
+            _sent, warm = _fan_out()  # a minute later, as beat runs it every minute
             ms = [s * 1000 for s in signup]
             rows.append(
                 f"| {level:,} | {statistics.median(ms):.0f} | {percentile(ms, 0.9):.0f} | {migrate:.1f} | "
-                f"{migrate / level * 1000:.1f} | {sent:.2f} | {drained:.1f} |"
+                f"{migrate / level * 1000:.1f} | {sent:.2f} | {cold:.1f} | {warm:.1f} |"
             )
             print(rows[-1], flush=True)
     report = "\n".join(
         [
             "| brands | signup median ms | signup p90 ms | migrate_schemas no-op s | per brand ms "
-            "| fan-out sent s | fan-out drained by 1 worker s |",
-            "|---|---|---|---|---|---|---|",
+            "| fan-out sent s | first round done s | next rounds done s |",
+            "|---|---|---|---|---|---|---|---|",
             *rows,
         ]
     )
@@ -96,8 +97,10 @@ def main() -> None:
         f"\n\nSignup: {SAMPLES} brands created at each level. `migrate_schemas` is a whole "
         "`manage.py migrate_schemas --noinput` run (process start included) on a release with no new "
         "migration: one query finds every schema current and none is migrated. Fan-out: beat's "
-        "`for_each_brand` sends the daily-report check to every brand; one worker (2 processes) takes "
-        "them all well within the 60 s beat interval."
+        "`for_each_brand` sends the daily-report check (each brand's own clock decides if its report is "
+        "due) to every brand, 25 brands per task; one worker (2 processes) runs it for all of them. The "
+        "first round pays for connections meeting a thousand schemas' tables for the first time; the "
+        "next rounds, every minute, are what beat's 60 s interval has to hold."
     )
     print(report)
     write_section("many-brands", "Many brands: signup, no-op migration, scheduler fan-out", report)

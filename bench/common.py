@@ -97,7 +97,7 @@ def celery_worker(concurrency: int = 1):
             str(concurrency),
         ],
         cwd=ROOT,
-        env=os.environ.copy(),
+        env={"DB_CONN_MAX_AGE": "900", **os.environ},  # as `make run` starts its worker
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

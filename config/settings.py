@@ -98,6 +98,9 @@ ROOT_URLCONF = "config.urls_tenant"
 # replaying every migration: brand creation stays flat as migrations and brands grow.
 TENANT_BASE_SCHEMA = "brand_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
+# SET search_path only when the schema changes, not before every query (half the round trips);
+# django-tenants forgets it on rollback and reconnect. Needs session pooling (README).
+TENANT_LIMIT_SET_CALLS = True
 # migrate_schemas skips schemas that already have every migration (one query for all of them).
 GET_EXECUTOR_FUNCTION = "apps.tenants.migration_executor.get_executor"
 TENANT_SUBPROCESS_PARALLEL = env.int("TENANT_SUBPROCESS_PARALLEL", default=2)

@@ -51,7 +51,10 @@ def run() -> int:
     env = dict(os.environ)
     bin_dir = os.path.dirname(PYTHON)
     manager.add_process("web", f"{bin_dir}/gunicorn config.wsgi -c config/gunicorn.py", env=env)
-    manager.add_process("worker", f"{bin_dir}/celery -A config worker -l info --concurrency 2", env=env)
+    # Workers keep their connections longer than web: a connection's first visit to each brand's
+    # tables costs more than the work of a periodic check, and beat visits every brand every minute.
+    worker_env = {"DB_CONN_MAX_AGE": "900", **env}
+    manager.add_process("worker", f"{bin_dir}/celery -A config worker -l info --concurrency 2", env=worker_env)
     manager.add_process(
         "beat",
         f"{bin_dir}/celery -A config beat -l info --schedule {embedded.DATA_DIR / 'celerybeat-schedule'}",

@@ -6,6 +6,8 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from apps.brand_data.models import DataExport
+from apps.brand_data.services.exports import export_build
 from apps.compliance.services.messages import messages_ingest
 from apps.compliance.services.rules import allow_phrase_add, rule_save
 from apps.compliance.services.scanning import messages_scan
@@ -89,6 +91,7 @@ def _alpha_objects(arena) -> dict:
     competition = arena.competition(name="阿尔法比赛")
     report = report_generate(day=yesterday)
     log = DailyLog.objects.create(person=arena.reps["r1"], day=arena.today, done="阿尔法日志", plan="计划")
+    export = export_build(export_id=DataExport.objects.create(requested_by=arena.admin).pk)
     return {
         "person": arena.reps["r1"].pk,
         "team": arena.teams["north"].pk,
@@ -104,10 +107,12 @@ def _alpha_objects(arena) -> dict:
         "competition": competition.pk,
         "day": report.day.isoformat(),
         "log": log.pk,
+        "export": export.pk,
     }
 
 
 KIND = {
+    "brand_data:export_download": "export",
     "organisation:person_update": "person",
     "organisation:person_deactivate": "person",
     "organisation:person_reactivate": "person",

@@ -119,6 +119,7 @@ class LiveFragmentMixin(BoardMixin):
 
 
 class StandingMixin(BoardMixin):
+    @cached_property
     def metric_and_kind(self) -> tuple[str, str]:
         settings = selectors.leaderboard_settings()
         metrics = [code for code in settings.metrics if code in self.registry]
@@ -129,11 +130,11 @@ class StandingMixin(BoardMixin):
         return metric, kind
 
     def board_and_competition(self):
-        metric, kind = self.metric_and_kind()
+        metric, kind = self.metric_and_kind
         return selectors.standing_board_of(metric, kind, self.today), None
 
     def live_url(self) -> str:
-        metric, kind = self.metric_and_kind()
+        metric, kind = self.metric_and_kind
         return reverse("leaderboards:standing_live", args=[metric, kind])
 
 
@@ -144,7 +145,7 @@ class LeaderboardsView(StandingMixin, TemplateView):
     template_name = "leaderboards/index.html"
 
     def get_context_data(self, **kwargs):
-        metric, kind = self.metric_and_kind()
+        metric, kind = self.metric_and_kind
         settings = selectors.leaderboard_settings()
         return super().get_context_data(
             metric=metric,
