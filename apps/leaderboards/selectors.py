@@ -35,7 +35,6 @@ from apps.leaderboards.ranking import Ranked, member, qualifies, rank_all, score
 from apps.leaderboards.services import live
 from apps.organisation.models import Membership, Team
 from apps.organisation.roles import Capability, can
-from apps.organisation.selectors import team_subtree_ids
 
 User = get_user_model()
 log = logging.getLogger(__name__)
@@ -188,11 +187,12 @@ def participant_subject(board: Board, competition: Competition | None, person) -
         return None
     if competition is None or competition.scope == Competition.Scope.BRAND:
         return person.pk
-    team_id = Membership.objects.filter(person=person).values_list("team_id", flat=True).first()
-    if team_id is None:
+    membership = Membership.objects.filter(person=person).values_list("team_id", "team__parent_id").first()
+    if membership is None:
         return None
+    own_and_above = set(membership) - {None}  # teams nest two levels at most: a store, its region
     for team in competition.teams.all():
-        if team_id in team_subtree_ids([team.pk]):
+        if team.pk in own_and_above:
             return team.pk if competition.by_team else person.pk
     return None
 
