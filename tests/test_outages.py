@@ -157,3 +157,18 @@ def test_a_client_that_hangs_up_mid_body_stores_nothing(alpha, integration):
     assert response.status_code == 400, response.content
     with alpha:
         assert Event.objects.count() == 0
+
+
+def test_with_the_cache_away_a_password_reset_is_still_taken(alpha, monkeypatch):
+    from apps.accounts import services
+
+    class UnreachableCache:
+        def add(self, *args, **kwargs):
+            raise redis.ConnectionError("Connection refused")
+
+    monkeypatch.setattr(services, "cache", UnreachableCache())
+    response = alpha.client().post(
+        "/accounts/password-reset/", {"email": "rep@alpha.test"}, REMOTE_ADDR=f"10.9.{os.getpid() % 250}.1"
+    )
+    assert response.status_code == 200
+    assert "重设密码的链接已经发过去了" in response.content.decode()

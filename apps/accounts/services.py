@@ -4,11 +4,16 @@ as long either way, and requests are limited per address."""
 
 from __future__ import annotations
 
+import logging
+
+import redis
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.cache import cache
 
 from apps.tenants.selectors import brand_domain_for, current_brand
+
+log = logging.getLogger(__name__)
 
 RESETS_PER_HOUR = 5
 
@@ -18,9 +23,12 @@ def password_reset_request(*, email: str, client_ip: str) -> None:
     from apps.accounts.tasks import send_password_reset
 
     key = f"password-reset:{client_ip}"
-    cache.add(key, 0, 3600)
-    if cache.incr(key) > RESETS_PER_HOUR:
-        return
+    try:
+        cache.add(key, 0, 3600)
+        if cache.incr(key) > RESETS_PER_HOUR:
+            return
+    except redis.RedisError:  # the cache is away: the limit steps aside, the reset still works
+        log.warning("password reset not rate-limited: cache unreachable", exc_info=True)
     send_password_reset.delay(email.strip().lower())
 
 
