@@ -26,13 +26,17 @@ def grace_period() -> timedelta:
     return timedelta(days=settings.BRAND_DELETION_GRACE_DAYS)
 
 
+def deletion_due_text(brand: Brand) -> str:
+    """When the brand will be purged, on the brand's clock."""
+    return f"{timezone.localtime(brand.delete_after, ZoneInfo(brand.time_zone)):%Y-%m-%d %H:%M}"
+
+
 def deletion_request(*, user, confirm_slug: str) -> Brand:
     brand = current_brand()
     if confirm_slug.strip().lower() != brand.slug:
         raise ValidationError({"confirm_slug": _("请输入品牌子域名 %(slug)s 以确认。") % {"slug": brand.slug}})
     if brand.delete_after is not None:
-        when = f"{timezone.localtime(brand.delete_after, ZoneInfo(brand.time_zone)):%Y-%m-%d %H:%M}"
-        raise ValidationError(_("已申请删除，将于 %(when)s 执行。") % {"when": when})
+        raise ValidationError(_("已申请删除，将于 %(when)s 执行。") % {"when": deletion_due_text(brand)})
     now = timezone.now()
     Brand.objects.filter(pk=brand.pk).update(
         deletion_requested_at=now, delete_after=now + grace_period(), deletion_requested_by=user.email
