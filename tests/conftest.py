@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client, override_settings
+from django.utils import translation
 from django_tenants.utils import schema_context
 
 from apps.organisation.roles import Role
@@ -114,6 +116,14 @@ def beta(test_brands, db):
 def _back_to_public_schema():
     yield
     connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _back_to_the_default_language():
+    """A page asked for in English leaves English active in this thread (a web worker's next
+    request picks its own): the next test starts in Chinese, as a request without a choice does."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session", autouse=True)
