@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "apps.common.middleware.HealthCheckMiddleware",  # first: answers probes even with the database down
     "django_tenants.middleware.main.TenantMainMiddleware",
     "apps.tenants.middleware.SuspendedBrandMiddleware",
+    "apps.common.request_memo.RequestMemoMiddleware",  # brand settings read once per request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

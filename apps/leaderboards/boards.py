@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from apps.common.request_memo import per_request
 from apps.kpis.periods import Period
 from apps.leaderboards.models import Competition, LeaderboardSettings, TieRule
 from apps.organisation.selectors import member_ids_of_teams
@@ -56,6 +57,7 @@ def competition_board(competition: Competition) -> Board:
     )
 
 
+@per_request
 def leaderboard_settings() -> LeaderboardSettings:
     settings, _created = LeaderboardSettings.objects.get_or_create(pk=1)
     return settings

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from apps.common.request_memo import per_request
 from apps.compliance.models import Category, Violation
 from apps.kpis.catalogue import Metric
 from apps.kpis.periods import Period
@@ -24,6 +25,7 @@ from apps.reports.models import DailyLog, DailyReport, LogComment, ReportSetting
 User = get_user_model()
 
 
+@per_request
 def report_settings() -> ReportSettings:
     settings, _created = ReportSettings.objects.get_or_create(pk=1)
     return settings

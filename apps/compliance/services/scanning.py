@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from apps.common.request_memo import per_request
 from apps.compliance.engine import RuleSet, RuleSpec
 from apps.compliance.models import SEVERITY_RANK, AllowPhrase, ComplianceSettings, Message, Rule, Violation
 
@@ -19,6 +20,7 @@ _DIRECTIONS = {Message.Direction.REP_TO_CUSTOMER: "rep", Message.Direction.CUSTO
 _cache: dict[str, tuple[int, RuleSet]] = {}
 
 
+@per_request
 def compliance_settings() -> ComplianceSettings:
     settings, _created = ComplianceSettings.objects.get_or_create(pk=1)
     return settings

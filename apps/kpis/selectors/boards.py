@@ -19,7 +19,7 @@ from apps.kpis.formatting import CURRENCY_SYMBOLS
 from apps.kpis.periods import Period
 from apps.kpis.selectors.access import Focus, Visibility
 from apps.kpis.selectors.metrics import Buckets, Scope, metric_table, metric_values, metrics_registry
-from apps.kpis.selectors.targets import Figure, Subject, TargetBook, figures, kpi_settings
+from apps.kpis.selectors.targets import Figure, Subject, figures, kpi_settings, target_book
 from apps.organisation.models import Membership, Team
 from apps.organisation.selectors import member_ids_of_teams
 
@@ -152,9 +152,9 @@ def breakdown(
     registry = registry or metrics_registry()
     settings = settings or kpi_settings()
     metrics = [registry[code] for code in codes]
-    book = TargetBook(period, codes, today)
     if focus.member is not None:
         return None
+    book = target_book(period, today)
     if focus.team is None or focus.team.kind == Team.Kind.REGION:
         parent_id = focus.team.pk if focus.team else None
         teams = [t for t in Team.objects.filter(parent_id=parent_id).order_by("name") if visibility.sees_team(t.pk)]

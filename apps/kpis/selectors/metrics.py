@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 
+from apps.common.request_memo import per_request
 from apps.kpis import formula
 from apps.kpis.catalogue import BUILT_IN, ROLLUP_COLUMNS, Metric, Source
 from apps.kpis.extensions import registered_metrics, registered_readers
@@ -65,6 +66,7 @@ class Scope:
         return queryset
 
 
+@per_request
 def metrics_registry() -> dict[str, Metric]:
     """Built-in metrics and the brand's own."""
     custom = {

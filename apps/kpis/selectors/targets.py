@@ -13,9 +13,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
+from apps.common.request_memo import per_request
 from apps.kpis.catalogue import BRAND_WIDE_ROLES, Metric
 from apps.kpis.models import KpiSettings, StageWeight, Target
 from apps.kpis.periods import Period, add_months, month_start, quarter_start
@@ -32,6 +34,7 @@ class Tier:
     LABELS = {NOT_ACHIEVED: _("未达成"), ACHIEVED: _("达成"), EXCEEDED: _("超额达成")}
 
 
+@per_request
 def kpi_settings() -> KpiSettings:
     settings, _created = KpiSettings.objects.get_or_create(pk=1)
     return settings
@@ -92,6 +95,16 @@ def tier_for(rate: Decimal | None, settings: KpiSettings) -> str | None:
     return Tier.NOT_ACHIEVED
 
 
+class TargetRow(NamedTuple):
+    metric: str
+    person_id: int | None
+    team_id: int | None
+    period_kind: str
+    period_start: date
+    value: Decimal
+    test_phase: bool
+
+
 class TargetBook:
     """Every target touching a period, loaded once; answers for any subject and metric."""
 
@@ -107,9 +120,10 @@ class TargetBook:
         ) | Target.objects.filter(period_kind=Target.PeriodKind.QUARTER, period_start__in=quarters)
         if metrics is not None:
             targets = targets.filter(metric__in=metrics)
-        self._by_subject: dict[tuple, list[Target]] = defaultdict(list)
-        self._people_by_metric: dict[str, dict[int, list[Target]]] = defaultdict(lambda: defaultdict(list))
-        for target in targets:
+        self._by_subject: dict[tuple, list[TargetRow]] = defaultdict(list)
+        self._people_by_metric: dict[str, dict[int, list[TargetRow]]] = defaultdict(lambda: defaultdict(list))
+        # Plain rows, not model instances: a page reads hundreds of targets.
+        for target in map(TargetRow._make, targets.values_list(*TargetRow._fields)):
             subject = (
                 Subject("person", target.person_id)
                 if target.person_id
@@ -119,7 +133,7 @@ class TargetBook:
             if target.person_id:
                 self._people_by_metric[target.metric][target.person_id].append(target)
 
-    def _value(self, metric: Metric, targets: list[Target]) -> tuple[Decimal | None, bool]:
+    def _value(self, metric: Metric, targets: list[TargetRow]) -> tuple[Decimal | None, bool]:
         if not targets:
             return None, False
         kind = Target.PeriodKind
@@ -162,6 +176,12 @@ class TargetBook:
         return value, test_phase
 
 
+@per_request
+def target_book(period: Period, today: date | None) -> TargetBook:
+    """Every target touching the period, all metrics: shared by the parts of one page."""
+    return TargetBook(period, today=today)
+
+
 def figures(
     codes: list[str],
     *,
@@ -182,7 +202,7 @@ def figures(
     settings = settings or kpi_settings()
     codes = [code for code in codes if code in registry]
     values = values if values is not None else metric_values(codes, scope, period, registry=registry)
-    book = book or TargetBook(period, codes, today)
+    book = book or target_book(period, today)
     result = []
     for code in codes:
         metric = registry[code]
