@@ -159,7 +159,7 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_HASHERS = env.list(
     "PASSWORD_HASHERS",
     default=[
-        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "apps.accounts.hashers.Argon2idHasher",  # why these parameters: apps/accounts/hashers.py
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ],
 )
