@@ -18,11 +18,13 @@ from config.databases import fresh_database
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def setup_django(database: str) -> None:
-    """Point Django at a fresh database next to the configured one and migrate the public schema."""
+def setup_django(database: str, *, fast_passwords: bool = True) -> None:
+    """Point Django at a fresh database next to the configured one and migrate the public schema.
+    `fast_passwords`: hash with MD5, for benchmarks that do not measure logins."""
     os.environ["DATABASE_URL"] = fresh_database(database)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("PASSWORD_HASHERS", "django.contrib.auth.hashers.MD5PasswordHasher")
+    if fast_passwords:
+        os.environ.setdefault("PASSWORD_HASHERS", "django.contrib.auth.hashers.MD5PasswordHasher")
     # A queue of its own: no other worker sharing the Redis takes the benchmark's tasks.
     os.environ.setdefault("CELERY_QUEUE", f"bench-{os.getpid()}")
     sys.path.insert(0, str(ROOT))

@@ -1,8 +1,10 @@
 """The load test's users (run by bench/load.py): reps reading their home and dashboards and
 watching the live board (polled every second, as the page does), managers reviewing violations
-and drilling into KPIs, integrations posting batches. People read a page 5-15 s before the next;
-an integration posts every 2-5 s. What each may read comes from the seeded brand, in the JSON
-file named by LOAD_PLAN."""
+and drilling into KPIs, integrations posting batches. People read a page 5-15 s before the next
+(the home page they land on after logging in too); an integration posts every 2-5 s. What each
+may read comes from the seeded brand, in the JSON file named by LOAD_PLAN. Every request is
+written to LOAD_TRACE (time, name, milliseconds, failed), and the moment the last user has
+started, so that the report can tell the ramp from the steady load."""
 
 import json
 import os
@@ -14,11 +16,22 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 PLAN = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
 HOST = PLAN["host"]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+TRACE = open(os.environ["LOAD_TRACE"], "w", buffering=1)  # noqa: SIM115 (open for the whole run)
+
+
+@events.request.add_listener
+def _record(name, response_time, exception=None, **kwargs):
+    TRACE.write(f"{time.time():.3f},{name},{response_time:.1f},{int(exception is not None)}\n")
+
+
+@events.spawning_complete.add_listener
+def _all_started(user_count, **kwargs):
+    TRACE.write(f"{time.time():.3f},,,\n")
 
 
 class Person(HttpUser):
@@ -35,6 +48,7 @@ class Person(HttpUser):
             {"username": self.email, "password": PLAN["password"], "csrfmiddlewaretoken": token, "next": "/"},
             name="login",
         )
+        self.wait()  # reading the home page the login landed on
 
 
 class Rep(Person):

@@ -6,6 +6,9 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('SITE_PORT', '800
 workers = int(os.environ.get("WEB_WORKERS", "2"))
 threads = int(os.environ.get("WEB_THREADS", "4"))
 graceful_timeout = 5
+# Keep idle connections longer than a client or load balancer does (nginx 75 s, most cloud load
+# balancers 60 s): a connection we close as the client reuses it is reset under its request.
+keepalive = int(os.environ.get("WEB_KEEPALIVE_SECONDS", "75"))
 accesslog = "-"
 # One JSON object per request, like the application's own lines; the Host names the brand.
 access_log_format = (
