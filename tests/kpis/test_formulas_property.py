@@ -175,8 +175,7 @@ def _facts(events, period: Period, member: str | None):
             by_customer[e["customer"]].append(e)
     joined, tagged, in_pool = [], 0, 0
     for ref, evs in by_customer.items():
-        # Ties go to the event stored first, and a batch is stored in external-id order.
-        evs.sort(key=lambda e: (e["occurred_at"], e["external_id"]))
+        evs.sort(key=lambda e: e["occurred_at"])  # stable: a tie goes to the event sent first
         owner = next((e["member"] for e in evs if e["member"]), None)
         if member is not None and owner != member:
             continue

@@ -135,6 +135,23 @@ def test_customers_are_built_from_their_events(brand):
     assert customer.left_on is None  # added back
 
 
+def test_a_tie_between_a_customers_first_events_goes_to_the_one_sent_first(brand):
+    from apps.accounts.models import User
+    from apps.kpis.services.rollups import rollups_rebuild
+
+    at = local(5)
+    batch = [  # the external ids sort the other way round
+        dict(event("fan_added", at=at, member="admin@alpha.test", customer="wx-tie"), external_id="z-2"),
+        dict(event("fan_added", at=at, member="rep@alpha.test", customer="wx-tie"), external_id="a-1"),
+    ]
+    events_ingest(items=batch)
+    admin = User.objects.get(email="admin@alpha.test")
+    assert Customer.objects.get(ref="wx-tie").owner_id == admin.pk
+
+    rollups_rebuild(time_zone="Asia/Shanghai")  # rebuilt from the events, the same owner
+    assert Customer.objects.get(ref="wx-tie").owner_id == admin.pk
+
+
 def test_a_replayed_item_with_a_new_customer_leaves_no_stray_customer(brand):
     original = event("order", customer="c-a", amount="1")
     events_ingest(items=[original])
