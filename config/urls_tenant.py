@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from apps.accounts import views as accounts_views
 from apps.compliance import api as compliance_api
 from apps.kpis import api as kpis_api
 from apps.leaderboards import api as leaderboards_api
@@ -53,7 +54,7 @@ urlpatterns = [
     path("", include("apps.reports.urls")),
     path("accounts/", include("apps.accounts.urls")),
     path("admin/", brand_admin.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", accounts_views.language_set, name="set_language"),  # remembered per person
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="config.urls_tenant"), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

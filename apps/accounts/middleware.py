@@ -23,7 +23,8 @@ class BrandSessionGuardMiddleware:
 
 
 class ChosenLanguageMiddleware:
-    """Chinese unless the person picked another language with the switch (its cookie).
+    """Chinese unless the person picked another language with the switch: on this device (its
+    cookie), or on any device once logged in (remembered on the person). After authentication.
 
     Django's LocaleMiddleware would follow the browser's Accept-Language instead, showing
     English to a Chinese team whose computers happen to be set to English.
@@ -33,8 +34,10 @@ class ChosenLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         supported = dict(settings.LANGUAGES)
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen not in supported and request.user.is_authenticated:
+            chosen = request.user.language
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language

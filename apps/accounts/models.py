@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -44,6 +45,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("平台员工"), default=False, help_text=_("仅用于公共站点的平台管理后台。"))
     date_joined = models.DateTimeField(_("加入时间"), default=timezone.now)
     deactivated_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+    # Chosen with the language switch; pages on a device without the choice and emails use it.
+    language = models.CharField(_("语言"), max_length=16, choices=settings.LANGUAGES, blank=True)
 
     objects = UserManager()
 

@@ -1,6 +1,7 @@
-"""Password reset without telling anyone whether an account exists: the page always answers the
-same, the email (only to an active account) is composed and sent by a worker, so the answer takes
-as long either way, and requests are limited per address."""
+"""A person's own account: the language they read in, and a password reset that tells nobody
+whether an account exists (the page always answers the same, the email — only to an active
+account, in its owner's language — is composed and sent by a worker, so the answer takes as long
+either way, and requests are limited per address)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,29 @@ import logging
 
 import redis
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.cache import cache
+from django.utils import translation
 
 from apps.tenants.selectors import brand_domain_for, current_brand
 
 log = logging.getLogger(__name__)
 
 RESETS_PER_HOUR = 5
+
+
+def person_language_set(*, person, language: str) -> None:
+    """Remember the language someone picked, for their other devices and their emails."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValueError(f"unknown language {language!r}")
+    if person.language != language:
+        person.language = language
+        person.save(update_fields=["language"])
+
+
+def language_of(person) -> str:
+    return person.language or settings.LANGUAGE_CODE
 
 
 def password_reset_request(*, email: str, client_ip: str) -> None:
@@ -35,13 +51,15 @@ def password_reset_request(*, email: str, client_ip: str) -> None:
 def password_reset_send(*, email: str) -> None:
     """In the brand's schema: email a reset link if an active account has this address."""
     form = PasswordResetForm(data={"email": email})
-    if not form.is_valid():
+    person = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+    if not form.is_valid() or person is None:
         return
     port = "" if settings.SITE_PORT in (80, 443) else f":{settings.SITE_PORT}"
-    form.save(
-        domain_override=f"{brand_domain_for(current_brand().slug)}{port}",
-        use_https=settings.HTTPS,
-        subject_template_name="accounts/password_reset_subject.txt",
-        email_template_name="accounts/password_reset_email.txt",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-    )
+    with translation.override(language_of(person)):
+        form.save(
+            domain_override=f"{brand_domain_for(current_brand().slug)}{port}",
+            use_https=settings.HTTPS,
+            subject_template_name="accounts/password_reset_subject.txt",
+            email_template_name="accounts/password_reset_email.txt",
+            from_email=settings.DEFAULT_FROM_EMAIL,
+        )

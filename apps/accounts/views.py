@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
@@ -9,9 +10,11 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.http import require_POST
 from django.views.generic import FormView
+from django.views.i18n import set_language
 
-from apps.accounts.services import password_reset_request
+from apps.accounts.services import password_reset_request, person_language_set
 from apps.tenants.services import HANDOFF_MAX_AGE_SECONDS, handoff_token_read
 
 User = get_user_model()
@@ -69,3 +72,13 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
 
     def get_success_url(self):
         return "/"
+
+
+@require_POST
+def language_set(request):
+    """Django's language switch (cookie, safe redirect), and for someone logged in, remembered."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        person_language_set(person=request.user, language=language)
+    return response

@@ -55,3 +55,14 @@ def test_ops_manager_browses_the_demo_organisation_in_english(page, product):
     page.goto(product["demo"] + "/people/")
     assert "56 people" in page.inner_text("main")
     shoot(page, "people-en")
+
+    # Remembered on the person: a new browser (no cookie) opens in English too, until switched back.
+    other = page.context.browser.new_page()
+    demo_login(other, product, "ops@demo.siyu.example", lands_on="/home/ops/")
+    assert other.get_attribute("html", "lang") == "en"
+    with other.expect_navigation():
+        other.select_option(".lang-switch select", "zh-hans")
+    other.close()
+    page.context.clear_cookies()
+    demo_login(page, product, "ops@demo.siyu.example", lands_on="/home/ops/")
+    assert page.get_attribute("html", "lang") == "zh-hans"

@@ -169,6 +169,9 @@ def test_one_brands_failure_does_not_stop_another(alpha, beta, monkeypatch):
         raise RuntimeError("disk full")
 
     with alpha:
+        row = report_settings()
+        row.send_at = time(0, 0)  # due whatever the hour the suite runs at
+        row.save()
         monkeypatch.setattr(reports, "report_build", broken)
         assert run_schedule.apply(kwargs={}).failed()
         monkeypatch.undo()
@@ -227,3 +230,19 @@ def test_a_failing_mail_server_is_recorded_and_retried(arena, yesterday, setting
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert deliver_report.apply(args=[report.pk]).successful()  # the server is back
     assert all(d.sent_at for d in ReportDelivery.objects.filter(report=report, channel="email"))
+
+
+def test_each_reader_gets_the_email_in_the_language_they_picked(arena, yesterday, settings):
+    from apps.accounts.models import User
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    User.objects.filter(email="ops@alpha.test").update(language="en")
+    arena.sell("r1", 321, day=yesterday)
+    report = reports.report_generate(day=yesterday)
+    reports.report_deliver(report_id=report.pk)
+    by_person = {message.to[0]: message for message in mail.outbox}
+    english, chinese = by_person["ops@alpha.test"], by_person["admin@alpha.test"]
+    assert english.subject.startswith("[") and "Daily report" in english.subject
+    assert "数据日报" in chinese.subject
+    assert "== Whole brand ==" in english.body and "GMV: ¥321.00" in english.body
+    assert "全品牌" in chinese.alternatives[0][0]

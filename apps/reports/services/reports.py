@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.accounts.services import language_of
 from apps.common.wecom import DeliveryFailed, markdown, robot_post, webhook_url_check
 from apps.kpis.formatting import format_value
 from apps.kpis.periods import brand_today
@@ -130,6 +131,11 @@ def _recipients(settings: ReportSettings) -> list[tuple[str, str, object]]:
 
 
 def _email(report: DailyReport, person) -> EmailMultiAlternatives:
+    with translation.override(language_of(person)):  # each reader's own language
+        return _email_composed(report, person)
+
+
+def _email_composed(report: DailyReport, person) -> EmailMultiAlternatives:
     brand = current_brand()
     view = report_view(report, person)
     context = {
