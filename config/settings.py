@@ -179,7 +179,10 @@ AXES_VERBOSE = False
 
 # --- audit log: who changed what, with before/after (django-auditlog; actor from the request) ---
 AUDITLOG_INCLUDE_TRACKING_MODELS = (
-    {"model": "accounts.User", "include_fields": ["email", "full_name", "roles", "is_active", "employee_no"]},
+    {
+        "model": "accounts.User",
+        "include_fields": ["email", "full_name", "roles", "is_active", "employee_no", "language"],
+    },
     "organisation.Team",
     "organisation.Membership",
     {"model": "organisation.ApiKey", "include_fields": ["name", "roles", "revoked"]},

@@ -51,6 +51,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "employee_no",
             "roles",
             "team",
+            "language",
             "is_active",
             "date_joined",
             "deactivated_at",

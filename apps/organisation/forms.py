@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +28,12 @@ class PersonForm(forms.Form):
         queryset=Team.objects.exclude(kind=Team.Kind.REGION),
         required=False,
         empty_label=_("（不属于门店/小组）"),
+    )
+    language = forms.ChoiceField(
+        label=_("语言"),
+        choices=[("", _("（默认：简体中文）")), *settings.LANGUAGES],
+        required=False,
+        help_text=_("邮件（日报、重设密码）和未选过语言的设备用这个语言；本人切换语言时也会改。"),
     )
 
 

@@ -52,11 +52,17 @@ def person_create(
     team: Team | None = None,
     phone: str = "",
     employee_no: str = "",
+    language: str = "",
 ):
     """Create a person in the current brand. Without a password they are invited instead."""
     email = _check_email_free(email)
     person = User(
-        email=email, full_name=full_name.strip(), roles=_clean_roles(roles), phone=phone, employee_no=employee_no
+        email=email,
+        full_name=full_name.strip(),
+        roles=_clean_roles(roles),
+        phone=phone,
+        employee_no=employee_no,
+        language=language,
     )
     if password:
         try:
@@ -81,6 +87,7 @@ def person_update(
     team: Team | None = ...,  # ... leaves the team unchanged; None removes it
     phone: str | None = None,
     employee_no: str | None = None,
+    language: str | None = None,
 ):
     if email is not None:
         person.email = _check_email_free(email, exclude_pk=person.pk)
@@ -95,6 +102,8 @@ def person_update(
         person.phone = phone
     if employee_no is not None:
         person.employee_no = employee_no
+    if language is not None:
+        person.language = language
     person.save()
     if team is not ...:
         _set_team(person, team)

@@ -90,6 +90,7 @@ class PersonUpdateView(ServiceFormView):
             "employee_no": p.employee_no,
             "roles": p.roles,
             "team": membership.team if membership else None,
+            "language": p.language,
         }
 
     def get_context_data(self, **kwargs):

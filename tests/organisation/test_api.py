@@ -126,3 +126,17 @@ def test_a_weak_password_through_the_api_is_a_password_field_error(alpha):
     assert response.status_code == 400 and "password" in response.json()
     with alpha:
         assert not User.objects.filter(email="weak@alpha.test").exists()
+
+
+def test_a_persons_email_language_is_set_through_the_api_and_checked(alpha):
+    _api_key, secret = _key(alpha)
+    api = alpha.client(HTTP_AUTHORIZATION=f"Api-Key {secret}")
+    with alpha:
+        pk = User.objects.get(email="ops@alpha.test").pk
+    assert api.get(f"/api/v1/people/{pk}/").json()["language"] == ""
+    changed = api.patch(f"/api/v1/people/{pk}/", {"language": "en"}, content_type="application/json")
+    assert changed.status_code == 200 and changed.json()["language"] == "en"
+    bad = api.patch(f"/api/v1/people/{pk}/", {"language": "xx"}, content_type="application/json")
+    assert bad.status_code == 400 and "language" in bad.json()
+    with alpha:
+        assert User.objects.get(pk=pk).language == "en"

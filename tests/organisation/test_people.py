@@ -145,3 +145,19 @@ def test_people_are_listed_in_pinyin_order(alpha):
         person_update(person=person, full_name="周明")
     names = [p.full_name for p in alpha.client("admin").get("/people/?role=designer").context["people"]]
     assert names == ["王芳", "张伟", "周明"]
+
+
+def test_an_admin_sets_the_language_a_person_gets_emails_in(alpha):
+    with alpha:
+        ops = User.objects.get(email="ops@alpha.test")
+    admin = alpha.client("admin")
+    form = admin.get(f"/people/{ops.pk}/").content.decode()
+    assert 'name="language"' in form
+    fields = {"full_name": ops.full_name, "email": ops.email, "roles": ops.roles, "language": "en"}
+    assert admin.post(f"/people/{ops.pk}/", fields).status_code == 302
+    with alpha:
+        assert User.objects.get(pk=ops.pk).language == "en"
+    refused = admin.post(f"/people/{ops.pk}/", {**fields, "language": "xx"})
+    assert refused.status_code == 200 and "language" in refused.context["form"].errors
+    with alpha:
+        assert User.objects.get(pk=ops.pk).language == "en"
