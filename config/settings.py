@@ -196,6 +196,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     "compliance.ComplianceSettings",
     "leaderboards.Competition",
     "leaderboards.LeaderboardSettings",
+    {"model": "leaderboards.WallLink", "include_fields": ["name", "revoked_at"]},
     "reports.ReportSettings",
     {"model": "tenants.Brand", "include_fields": ["name", "status", "plan", "time_zone", "currency"]},
 )

@@ -13,6 +13,7 @@ from apps.compliance.services.rules import allow_phrase_add, rule_save
 from apps.compliance.services.scanning import messages_scan
 from apps.kpis.models import Campaign, Customer, CustomMetric, Target
 from apps.kpis.services.imports import import_job_create
+from apps.leaderboards.services.walls import wall_link_create
 from apps.organisation.roles import Role
 from apps.organisation.services import api_key_create
 from apps.reports.models import DailyLog
@@ -92,6 +93,7 @@ def _alpha_objects(arena) -> dict:
     report = report_generate(day=yesterday)
     log = DailyLog.objects.create(person=arena.reps["r1"], day=arena.today, done="阿尔法日志", plan="计划")
     export = export_build(export_id=DataExport.objects.create(requested_by=arena.admin).pk)
+    wall_link, wall_secret = wall_link_create(name="阿尔法大屏", created_by=None)
     return {
         "person": arena.reps["r1"].pk,
         "team": arena.teams["north"].pk,
@@ -108,6 +110,8 @@ def _alpha_objects(arena) -> dict:
         "day": report.day.isoformat(),
         "log": log.pk,
         "export": export.pk,
+        "wall_link": wall_link.pk,
+        "wall_secret": wall_secret,
     }
 
 
@@ -140,6 +144,11 @@ KIND = {
     "leaderboards:competition_update": "competition",
     "leaderboards:competition_delete": "competition",
     "leaderboards:competition_reopen": "competition",
+    "leaderboards:wall_revoke": "wall_link",
+    "leaderboards:wall": "wall_secret",
+    "leaderboards:wall_slide": "wall_secret",
+    "leaderboards:wall_standing_live": "wall_secret",
+    "leaderboards:wall_competition_live": "wall_secret",
     "reports:report": "day",
     "reports:xlsx": "day",
     "reports:pdf": "day",
@@ -172,8 +181,16 @@ def test_every_object_url_is_probed():
     assert set(OBJECT_URLS) == set(KIND)
 
 
+# URLs that name a second thing besides their object.
+MORE_KWARGS = {
+    "leaderboards:wall_standing_live": lambda ids: {"metric": "gmv", "kind": "day"},
+    "leaderboards:wall_competition_live": lambda ids: {"pk": ids["competition"]},
+}
+
+
 def _path(name: str, ids: dict) -> str:
-    return reverse(name, urlconf="config.urls_tenant", kwargs={OBJECT_URLS[name]: ids[KIND[name]]})
+    kwargs = {OBJECT_URLS[name]: ids[KIND[name]], **MORE_KWARGS.get(name, lambda ids: {})(ids)}
+    return reverse(name, urlconf="config.urls_tenant", kwargs=kwargs)
 
 
 def test_brand_a_ids_on_brand_b_are_not_found(arena, beta):
@@ -195,6 +212,8 @@ def test_brand_a_ids_on_brand_b_are_not_found(arena, beta):
         "kpis:customer",
         "compliance:violation",
         "leaderboards:competition",
+        "leaderboards:wall",
+        "leaderboards:wall_competition_live",
         "reports:report",
         "api:target-detail",
     ):

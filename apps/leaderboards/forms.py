@@ -184,3 +184,7 @@ class LeaderboardSettingsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["metrics"].choices = metric_choices()
+
+
+class WallLinkForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=100, help_text=_("例如：南京路店收银台大屏"))

@@ -207,3 +207,26 @@ class LeaderboardSettings(models.Model):
 
     def __str__(self):
         return str(self._meta.verbose_name)
+
+
+class WallLink(models.Model):
+    """A link that opens the wall display on a shop-floor TV without anyone logging in: it shows
+    the boards as a room sees them (nobody's own place) and nothing else. Only a hash of its
+    secret is kept; revoking it closes the screen at its next poll."""
+
+    name = models.CharField(_("名称"), max_length=100, help_text=_("例如：南京路店收银台大屏"))
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("大屏链接")
+        verbose_name_plural = _("大屏链接")
+        ordering = ["revoked_at", "-created_at"]
+
+    def __str__(self):
+        return self.name

@@ -10,6 +10,21 @@ urlpatterns = [
     path("leaderboards/settings/", views.LeaderboardSettingsView.as_view(), name="settings"),
     path("leaderboards/tv/", views.TvView.as_view(), name="tv"),
     path("leaderboards/tv/slide/", views.TvSlideView.as_view(), name="tv_slide"),
+    path("leaderboards/walls/", views.WallLinksView.as_view(), name="walls"),
+    path("leaderboards/walls/<int:pk>/revoke/", views.WallLinkRevokeView.as_view(), name="wall_revoke"),
+    # A shop-floor TV, by link: the secret is the only key (leaderboards.views.WallLinkAccess).
+    path("wall/<str:secret>/", views.WallView.as_view(), name="wall"),
+    path("wall/<str:secret>/slide/", views.WallSlideView.as_view(), name="wall_slide"),
+    path(
+        "wall/<str:secret>/standing/<str:metric>/<str:kind>/live/",
+        views.WallStandingLiveView.as_view(),
+        name="wall_standing_live",
+    ),
+    path(
+        "wall/<str:secret>/competitions/<int:pk>/live/",
+        views.WallCompetitionLiveView.as_view(),
+        name="wall_competition_live",
+    ),
     path("leaderboards/competitions/new/", views.CompetitionFormView.as_view(), name="competition_create"),
     path("leaderboards/competitions/<int:pk>/", views.CompetitionView.as_view(), name="competition"),
     path("leaderboards/competitions/<int:pk>/live/", views.CompetitionLiveView.as_view(), name="competition_live"),

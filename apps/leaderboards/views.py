@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from apps.common.views import ServiceActionView, ServiceFormView
@@ -19,10 +20,11 @@ from apps.kpis.periods import brand_today
 from apps.kpis.selectors.metrics import metrics_registry
 from apps.leaderboards import selectors, store
 from apps.leaderboards.boards import STANDING_LABELS, STANDING_PERIODS, Status, competition_board, competition_status
-from apps.leaderboards.forms import CompetitionForm, LeaderboardSettingsForm, ReasonForm
-from apps.leaderboards.models import Competition
+from apps.leaderboards.forms import CompetitionForm, LeaderboardSettingsForm, ReasonForm, WallLinkForm
+from apps.leaderboards.models import Competition, WallLink
 from apps.leaderboards.services import competitions as services
 from apps.leaderboards.services.settings import leaderboard_settings_update
+from apps.leaderboards.services.walls import wall_link_create, wall_link_open, wall_link_revoke
 from apps.organisation.permissions import CapabilityRequiredMixin
 from apps.organisation.roles import Capability, can, role_labels
 
@@ -323,8 +325,11 @@ class TvView(CapabilityRequiredMixin, TemplateView):
     required_capability = Capability.LEADERBOARDS_VIEW
     template_name = "leaderboards/tv.html"
 
+    def slide_url(self) -> str:
+        return reverse("leaderboards:tv_slide")
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(rotate_seconds=TV_ROTATE_SECONDS, **kwargs)
+        return super().get_context_data(rotate_seconds=TV_ROTATE_SECONDS, slide_url=self.slide_url(), **kwargs)
 
 
 class TvSlideView(BoardMixin, TemplateView):
@@ -368,9 +373,14 @@ class TvSlideView(BoardMixin, TemplateView):
         _s, metric, kind = self.slide.split(":")
         return reverse("leaderboards:standing_live", args=[metric, kind])
 
+    def slide_url(self) -> str:
+        return reverse("leaderboards:tv_slide")
+
     def get_context_data(self, **kwargs):
         if self.slide is None:
-            return super().get_context_data(slide=None, rotate_seconds=TV_ROTATE_SECONDS, **kwargs)
+            return super().get_context_data(
+                slide=None, rotate_seconds=TV_ROTATE_SECONDS, slide_url=self.slide_url(), **kwargs
+            )
         board_context = self.board_context()
         return super().get_context_data(
             slide=self.slide,
@@ -378,6 +388,86 @@ class TvSlideView(BoardMixin, TemplateView):
             period_label=STANDING_LABELS.get(self.slide.split(":")[-1]) if self.competition is None else None,
             rotate_seconds=TV_ROTATE_SECONDS,
             slide_count=len(self.slides),
+            slide_url=self.slide_url(),
             **board_context,
             **kwargs,
         )
+
+
+# --- the wall display opened by link (a shop-floor TV: nobody logged in) ------------------------
+
+
+class WallLinkAccess:
+    """The secret in the URL is the key: an unknown or revoked one is a 404. The viewer is nobody
+    and the board is the room's view; the logged-in pages' capability check is not made (dispatch
+    goes straight to the view), and these views reach nothing but the boards."""
+
+    for_wall = True
+    required_capability = None  # not checked: see dispatch
+
+    def dispatch(self, request, *args, **kwargs):
+        if wall_link_open(kwargs["secret"]) is None:
+            raise Http404
+        return View.dispatch(self, request, *args, **kwargs)
+
+    def wall_url(self, name: str, *args) -> str:
+        return reverse(f"leaderboards:{name}", args=[self.kwargs["secret"], *args])
+
+    def slide_url(self) -> str:
+        return self.wall_url("wall_slide")
+
+    def standing_live_url(self, metric: str, kind: str) -> str:
+        return self.wall_url("wall_standing_live", metric, kind)
+
+    def competition_live_url(self, competition: Competition) -> str:
+        return self.wall_url("wall_competition_live", competition.pk)
+
+
+class WallView(WallLinkAccess, TvView):
+    pass
+
+
+class WallSlideView(WallLinkAccess, TvSlideView):
+    def live_url(self) -> str:
+        if self.competition is not None:
+            return self.competition_live_url(self.competition)
+        _s, metric, kind = self.slide.split(":")
+        return self.standing_live_url(metric, kind)
+
+
+class WallStandingLiveView(WallLinkAccess, StandingLiveView):
+    def live_url(self) -> str:
+        return self.standing_live_url(*self.metric_and_kind)
+
+
+class WallCompetitionLiveView(WallLinkAccess, CompetitionLiveView):
+    def live_url(self) -> str:
+        return self.competition_live_url(self.competition)
+
+
+class WallLinksView(ServiceFormView):
+    """Make a link for a screen (its address shown once), see when each screen last asked, revoke."""
+
+    required_capability = Capability.COMPETITIONS_MANAGE
+    template_name = "leaderboards/walls.html"
+    form_class = WallLinkForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(links=WallLink.objects.select_related("created_by"), **kwargs)
+
+    def perform(self, form):
+        link, secret = wall_link_create(name=form.cleaned_data["name"], created_by=self.request.user)
+        address = self.request.build_absolute_uri(reverse("leaderboards:wall", args=[secret]))
+        return self.render_to_response(self.get_context_data(form=WallLinkForm(), new_link=link, address=address))
+
+
+class WallLinkRevokeView(ServiceActionView):
+    required_capability = Capability.COMPETITIONS_MANAGE
+    success_url = "leaderboards:walls"
+
+    def get_object(self):
+        return get_object_or_404(WallLink, pk=self.kwargs["pk"])
+
+    def perform(self, link) -> str:
+        wall_link_revoke(link=link)
+        return _("已停用 %(name)s：那块屏幕下一次刷新时关闭。") % {"name": link.name}

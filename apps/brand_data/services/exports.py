@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 # The apps whose tables make up a brand's data; auditlog holds who changed what.
 EXPORTED_APPS = ("accounts", "organisation", "kpis", "compliance", "leaderboards", "reports", "auditlog")
-SECRET_FIELDS = {"password", "hashed_key"}
+SECRET_FIELDS = {"password", "hashed_key", "secret_hash"}
 CHUNK = 5000
 
 
