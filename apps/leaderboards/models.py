@@ -226,7 +226,7 @@ class WallLink(models.Model):
     class Meta:
         verbose_name = _("大屏链接")
         verbose_name_plural = _("大屏链接")
-        ordering = ["revoked_at", "-created_at"]
+        ordering = [models.F("revoked_at").asc(nulls_first=True), "-created_at"]  # live ones first
 
     def __str__(self):
         return self.name

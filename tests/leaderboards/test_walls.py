@@ -4,6 +4,8 @@ revoked; only people who run competitions make and revoke them."""
 
 import re
 
+from django.utils import timezone
+
 from apps.leaderboards.models import WallLink
 
 
@@ -101,3 +103,12 @@ def test_a_link_needs_a_name(arena):
     assert page.status_code == 200 and page.context["form"].errors
     with arena.brand:
         assert not WallLink.objects.exists()
+
+
+def test_live_links_are_listed_before_revoked_ones(arena):
+    _make(arena, "在用")
+    _make(arena, "已停用")  # the newer one
+    with arena.brand:
+        WallLink.objects.filter(name="已停用").update(revoked_at=timezone.now())
+    listing = arena.brand.client("ops").get("/leaderboards/walls/")
+    assert [link.name for link in listing.context["links"]] == ["在用", "已停用"]
