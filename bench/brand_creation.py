@@ -20,7 +20,7 @@ LEVELS = [int(level) for level in os.environ.get("BENCH_LEVELS", "10,100,1000").
 
 
 def _create(slug: str) -> float:
-    from apps.tenants.services import brand_create
+    from apps.signup.services import brand_create
 
     started = time.perf_counter()
     brand_create(

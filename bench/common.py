@@ -9,7 +9,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -63,8 +63,8 @@ def machine() -> str:
         platform.processor(),
     )
     return (
-        f"{date.today().isoformat()} on {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
-        f"PostgreSQL: `{server_label()}`"
+        f"{datetime.now(UTC).date().isoformat()} on {os.cpu_count()} cores ({cpu}), "
+        f"Python {platform.python_version()}, PostgreSQL: `{server_label()}`"
     )
 
 
@@ -82,9 +82,22 @@ def write_section(key: str, title: str, body: str) -> None:
     path.write_text(text)
 
 
+def _wait_until_ready(name: str, worker: subprocess.Popen) -> None:
+    from config.celery import app
+
+    deadline = time.monotonic() + 120
+    while not any(
+        worker_name.startswith(f"{name}@") for answer in app.control.ping(timeout=0.5) for worker_name in answer
+    ):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the Celery worker did not start (exit code {worker.poll()})")
+
+
 @contextlib.contextmanager
 def celery_worker(concurrency: int = 1):
-    """A real Celery worker on the benchmark's database and queue (see setup_django), stopped afterwards."""
+    """A real Celery worker on the benchmark's database and queue (see setup_django), ready when
+    this yields (it answered a ping), stopped afterwards."""
+    name = f"bench-{os.getpid()}"
     worker = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "celery"),
@@ -97,6 +110,8 @@ def celery_worker(concurrency: int = 1):
             os.environ["CELERY_QUEUE"],
             "--concurrency",
             str(concurrency),
+            "-n",
+            f"{name}@%h",
         ],
         cwd=ROOT,
         env={"DB_CONN_MAX_AGE": "900", **os.environ},  # as `make run` starts its worker
@@ -104,7 +119,7 @@ def celery_worker(concurrency: int = 1):
         stderr=subprocess.DEVNULL,
     )
     try:
-        time.sleep(4)  # let it connect
+        _wait_until_ready(name, worker)
         yield worker
     finally:
         worker.terminate()

@@ -102,7 +102,7 @@ def _synthetic_rules(rng: random.Random):
 
 
 def _messages(rng: random.Random) -> list[str]:
-    from apps.compliance.demo import CUSTOMER_SAYS, REP_SAYS, VIOLATING
+    from apps.demo.chats import CUSTOMER_SAYS, REP_SAYS, VIOLATING
 
     pool = REP_SAYS * 80 + CUSTOMER_SAYS * 40 + VIOLATING  # about 1% violating: busier than real chat
     return [rng.choice(pool) + (rng.choice(pool) if rng.random() < 0.3 else "") for _ in range(MESSAGES)]
@@ -171,7 +171,7 @@ def latency() -> str:
     from apps.compliance.models import Violation
     from apps.organisation.roles import Role
     from apps.organisation.services import api_key_create
-    from apps.tenants.services import brand_create
+    from apps.signup.services import brand_create
 
     brand = brand_create(
         name="合规压测",

@@ -174,7 +174,7 @@ class PgProxy(threading.Thread):
 def brand_setup():
     from apps.organisation.roles import Role
     from apps.organisation.services import api_key_create, person_create
-    from apps.tenants.services import brand_create
+    from apps.signup.services import brand_create
 
     brand = brand_create(
         name="故障演练",
@@ -226,7 +226,7 @@ def scenario_worker_killed_mid_scan(brand) -> str:
                 }
                 for n in range(start, min(start + 1000, MESSAGES))
             ]
-            stored += messages_ingest(items=items)[1]
+            stored += messages_ingest(items=items, scan_later=False)[1]  # sent below, 500 a task
         texts = list(Message.objects.order_by("pk").values_list("text", flat=True))
         expected = sum(len(hits) for hits in ruleset_build().scan_many(texts, ["rep"] * len(texts)))
         for start in range(0, len(stored), 500):
@@ -305,7 +305,7 @@ def scenario_redis_restart(brand, secret, redis_server: RedisServer) -> str:
     from django.test import Client
     from django_tenants.utils import schema_context
 
-    from apps.kpis.periods import brand_today
+    from apps.common.periods import brand_today
     from apps.kpis.selectors.metrics import metrics_registry
     from apps.leaderboards import store
     from apps.leaderboards.ranking import subject_of

@@ -116,8 +116,8 @@ def main() -> None:
     from django_tenants.utils import schema_context
 
     from apps.accounts.models import User
-    from apps.kpis.periods import Period, brand_today
-    from apps.tenants.services import brand_create
+    from apps.common.periods import Period, brand_today
+    from apps.signup.services import brand_create
 
     rows, builds = [], []
     for events in SIZES:

@@ -48,7 +48,7 @@ def _populate(brand) -> dict:
     from django_tenants.utils import schema_context
 
     from apps.accounts.models import User
-    from apps.kpis.periods import Period, brand_today
+    from apps.common.periods import Period, brand_today
     from apps.kpis.services.rollups import rollups_rebuild
     from apps.leaderboards.services.competitions import PrizeSpec, competition_save
     from apps.organisation.models import Membership, Team
@@ -150,11 +150,11 @@ def _live(brand, data) -> list[str]:
     from django.db import close_old_connections
     from django_tenants.utils import schema_context
 
-    from apps.kpis.periods import brand_today
+    from apps.common.periods import brand_today
     from apps.kpis.services.events import events_ingest
     from apps.leaderboards import selectors
-    from apps.leaderboards.boards import competition_board
-    from apps.leaderboards.services.live import Brand, board_ensure
+    from apps.leaderboards.boards import BoardContext, competition_board
+    from apps.leaderboards.services.live import board_ensure
 
     competition = data["competition"]
     reps = data["reps"]
@@ -171,7 +171,7 @@ def _live(brand, data) -> list[str]:
         for board in boards.values():
             board_ensure(board)
         base = {name: _probe_value(board, probe.pk) for name, board in boards.items()}
-        live_boards = len(Brand().boards())
+        live_boards = len(BoardContext().boards())
     committed: dict[int, float] = {}
     seen: dict[str, dict[int, float]] = {name: {} for name in boards}
     stop = threading.Event()
@@ -252,7 +252,7 @@ def _order(rep, at: str, amount: Decimal) -> dict:
 
 def main() -> None:
     setup_django("siyu_bench_leaderboards")
-    from apps.tenants.services import brand_create
+    from apps.signup.services import brand_create
 
     brand = brand_create(
         name="排行榜压测",

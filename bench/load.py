@@ -29,7 +29,7 @@ def _plan(folder: Path) -> Path:
 
     from apps.accounts.models import User
     from apps.compliance.models import Violation
-    from apps.organisation.demo import DEMO_DOMAIN, DEMO_PASSWORD, DEMO_SLUG
+    from apps.demo.people import DEMO_DOMAIN, DEMO_PASSWORD, DEMO_SLUG
     from apps.organisation.models import Team
     from apps.organisation.roles import Role
     from apps.organisation.services import api_key_create

@@ -58,12 +58,12 @@ def _brand(index: int, history_days: int = HISTORY_DAYS):
     from django_tenants.utils import schema_context
 
     from apps.accounts.models import User
+    from apps.common.periods import brand_today
     from apps.kpis.models import Target
-    from apps.kpis.periods import brand_today
     from apps.organisation.models import Membership, Team
     from apps.organisation.roles import Role
     from apps.reports.models import DailyLog, ReportSettings
-    from apps.tenants.services import brand_create
+    from apps.signup.services import brand_create
 
     slug = f"rb{index}"
     brand = brand_create(
@@ -122,7 +122,7 @@ def _history_cost() -> list[str]:
     """report_build for the same brand shape with 60 days and with 2 years of daily figures."""
     from django_tenants.utils import schema_context
 
-    from apps.kpis.periods import brand_today
+    from apps.common.periods import brand_today
     from apps.reports.services.build import report_build
 
     rows = []

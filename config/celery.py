@@ -5,6 +5,8 @@ from celery.beat import PersistentScheduler
 from tenant_schemas_celery.app import CeleryApp, get_schema_name_from_task
 from tenant_schemas_celery.task import TenantTask
 
+from apps.common.schemas import current_schema
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 logger = logging.getLogger(__name__)
 
@@ -17,10 +19,9 @@ class BrandTask(TenantTask):
     abstract = True
 
     def __call__(self, *args, **kwargs):
-        from django.db import connection
 
         wanted = get_schema_name_from_task(self, kwargs)
-        if wanted and wanted != connection.schema_name:
+        if wanted and wanted != current_schema():
             logger.warning("task %s dropped: no brand has the schema %s any more", self.name, wanted)
             return None
         return super().__call__(*args, **kwargs)

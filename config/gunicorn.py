@@ -10,8 +10,11 @@ graceful_timeout = 5
 # balancers 60 s): a connection we close as the client reuses it is reset under its request.
 keepalive = int(os.environ.get("WEB_KEEPALIVE_SECONDS", "75"))
 accesslog = "-"
-# One JSON object per request, like the application's own lines; the Host names the brand.
-access_log_format = (
-    '{"time": "%(t)s", "logger": "gunicorn.access", "host": "%({host}i)s", "request": "%(r)s", '
-    '"status": %(s)s, "bytes": "%(b)s", "duration_s": %(L)s, "remote": "%(h)s"}'
-)
+if os.environ.get("LOG_FORMAT", "json") == "json":
+    # One JSON object per request, like the application's own lines; the Host names the brand.
+    access_log_format = (
+        '{"time": "%(t)s", "logger": "gunicorn.access", "host": "%({host}i)s", "request": "%(r)s", '
+        '"status": %(s)s, "bytes": "%(b)s", "duration_s": %(L)s, "remote": "%(h)s"}'
+    )
+else:  # a person reading `make run` in a terminal
+    access_log_format = '%({host}i)s "%(r)s" %(s)s %(b)s %(L)ss'

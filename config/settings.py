@@ -11,17 +11,20 @@ env = environ.Env()
 env.read_env(BASE_DIR / ".env")  # optional; nothing secret is committed
 
 DEBUG = env.bool("DEBUG", default=False)
+# Where the embedded servers, collected static files and uploads live (config/embedded.py).
+DATA_DIR = Path(env("SIYU_DATA_DIR", default=str(BASE_DIR / ".data")))
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789")
+# Keys that seal brands' third-party secrets at rest (apps.common.sealed), newest first; SECRET_KEY when unset.
+SEALING_KEYS = env.list("SEALING_KEYS", default=[])
 # The public site's host; brands live on <slug>.<PUBLIC_DOMAIN>.
 PUBLIC_DOMAIN = env("PUBLIC_DOMAIN", default="localhost")
 # Port shown in links we print and redirect to (runserver/gunicorn port in development).
 SITE_PORT = env.int("SITE_PORT", default=8000)
 SITE_SCHEME = env("SITE_SCHEME", default="http")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[PUBLIC_DOMAIN, f".{PUBLIC_DOMAIN}", "testserver"])
-CSRF_TRUSTED_ORIGINS = env.list(
-    "CSRF_TRUSTED_ORIGINS",
-    default=[f"{SITE_SCHEME}://{PUBLIC_DOMAIN}:{SITE_PORT}", f"{SITE_SCHEME}://*.{PUBLIC_DOMAIN}:{SITE_PORT}"],
-)
+# Each site trusts only its own origin (Django compares Origin with the request's host): no other
+# brand's site, nor the public one, may post into a brand. Extra origins only when set.
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 
 def _database_url() -> str:
@@ -58,6 +61,7 @@ REDIS_URL = _redis_url()
 SHARED_APPS = [
     "django_tenants",
     "apps.tenants",
+    "apps.signup",  # no tables: the signup pages and API, the hand-over to a new brand's site
     "apps.accounts",  # platform staff live in public; each brand's people in its schema
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -87,6 +91,8 @@ TENANT_APPS = [
     "apps.reports",
     "apps.dashboards",
     "apps.brand_data",
+    "apps.wecom",
+    "apps.demo",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -107,6 +113,7 @@ TENANT_SUBPROCESS_PARALLEL = env.int("TENANT_SUBPROCESS_PARALLEL", default=2)
 
 MIDDLEWARE = [
     "apps.common.middleware.HealthCheckMiddleware",  # first: answers probes even with the database down
+    "apps.wecom.middleware.CallbackMiddleware",  # WeCom signs its pushes: no session, CSRF or login
     "django_tenants.middleware.main.TenantMainMiddleware",
     "apps.tenants.middleware.SuspendedBrandMiddleware",
     "apps.common.request_memo.RequestMemoMiddleware",  # brand settings read once per request
@@ -117,6 +124,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "apps.accounts.middleware.BrandSessionGuardMiddleware",
+    "apps.wecom.middleware.SignInMiddleware",  # the login page's 用企业微信登录 (by itself inside WeCom)
     "apps.accounts.middleware.ChosenLanguageMiddleware",  # after auth: a person's remembered language
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -174,7 +182,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_USERNAME_CALLABLE = "apps.accounts.lockout.lockout_username"  # the identity the login looks up
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "apps.common.client_address.client_address"  # honours TRUSTED_PROXY_COUNT
 AXES_VERBOSE = False
 
 # --- audit log: who changed what, with before/after (django-auditlog; actor from the request) ---
@@ -245,12 +255,17 @@ USE_TZ = True
 # --- static --------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / ".data" / "static"
+STATIC_ROOT = DATA_DIR / "static"
 # Uploaded files (event imports) are kept per brand: MEDIA_ROOT/<schema>/…, never served directly.
-MEDIA_ROOT = env("MEDIA_ROOT", default=str(Path(env("SIYU_DATA_DIR", default=str(BASE_DIR / ".data"))) / "media"))
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(DATA_DIR / "media"))
 MEDIA_URL = "/media/"
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Event files: the upload, what an XLSX may unpack to, and what a file may hold (apps.kpis.services.imports).
+IMPORT_MAX_FILE_MB = env.int("IMPORT_MAX_FILE_MB", default=20)
+IMPORT_MAX_UNPACKED_MB = env.int("IMPORT_MAX_UNPACKED_MB", default=200)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=50)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=500_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # a 1,000-event batch is about 300 KB
 STORAGES = {
     "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
@@ -284,7 +299,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # One queue per installation sharing a Redis (the browser tests run their own worker on theirs).
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
-CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / ".data" / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
 # Beat runs one dispatcher per job, which sends the job to every active brand (tenants.tasks).
 CELERY_BEAT_SCHEDULER = "config.celery:HeartbeatScheduler"
@@ -311,19 +326,50 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "args": ["apps.leaderboards.tasks.sweep"],
     },
+    "wecom-sweep": {  # callbacks not yet processed, syncs a worker lost, the nightly sync when due
+        "task": "apps.tenants.tasks.for_each_brand",
+        "schedule": 60.0,
+        "args": ["apps.wecom.tasks.sweep"],
+    },
 }
+
+# Public signup: brands created per client address and per admin email (form and API alike), and
+# whether the first admin must confirm their email within a day for the brand to be kept.
+SIGNUP_RATE_PER_ADDRESS = env("SIGNUP_RATE_PER_ADDRESS", default="5/hour")
+SIGNUP_RATE_PER_EMAIL = env("SIGNUP_RATE_PER_EMAIL", default="3/day")
+SIGNUP_EMAIL_CONFIRMATION = env.bool("SIGNUP_EMAIL_CONFIRMATION", default=False)
+SIGNUP_CONFIRMATION_HOURS = env.int("SIGNUP_CONFIRMATION_HOURS", default=24)
 
 # A brand asked to be deleted keeps working this long, for second thoughts and a last export.
 BRAND_DELETION_GRACE_DAYS = env.int("BRAND_DELETION_GRACE_DAYS", default=7)
 
 # --- email (daily reports) ---------------------------------------------------------------------
-# EMAIL_URL picks the backend: consolemail:// (the default: printed by the worker), smtp+tls://user:pass@host:587
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# EMAIL_URL picks the backend, e.g. smtp+tls://user:pass@host:587; without it the worker prints
+# each email readably (subject and text, not MIME source).
+if env("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "apps.common.mail.ReadableConsoleBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="私域运营平台 <noreply@localhost>")
 
 # Outbound webhooks (compliance alerts) may reach private addresses only when allowed: in
 # development, tests, or an on-premise install whose robot gateway lives on the LAN.
 WEBHOOK_ALLOW_PRIVATE_HOSTS = env.bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", default=DEBUG)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5)
+
+# --- WeCom (企业微信) ---------------------------------------------------------------------
+# Where a brand's connection calls WeCom's API; a connection marked simulated (the demo brand)
+# calls WECOM_SIMULATOR_URL instead (apps/wecom/simulator, started by `make run` and the tests).
+WECOM_API_BASE = env("WECOM_API_BASE", default="https://qyapi.weixin.qq.com")
+WECOM_SIMULATOR_URL = env("WECOM_SIMULATOR_URL", default="http://127.0.0.1:8090")
+WECOM_TIMEOUT_SECONDS = env.float("WECOM_TIMEOUT_SECONDS", default=10)
+# Where people sign in with WeCom: OAuth inside the WeCom app, the QR login on a desktop.
+WECOM_OAUTH_BASE = env("WECOM_OAUTH_BASE", default="https://open.weixin.qq.com")
+WECOM_WEB_LOGIN_BASE = env("WECOM_WEB_LOGIN_BASE", default="https://login.work.weixin.qq.com")
+# The demo brand's simulated corp, written by seed_demo and served by `make run`'s simulator.
+WECOM_DEMO_CORP_FILE = Path(env("WECOM_DEMO_CORP_FILE", default=str(DATA_DIR / "wecom" / "demo-corp.json")))
+# When each brand's nightly sync starts (brand-local hour).
+WECOM_NIGHTLY_HOUR = env.int("WECOM_NIGHTLY_HOUR", default=2)
 
 # --- API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -332,10 +378,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["apps.organisation.permissions.HasCapability"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_SCHEMA_CLASS": "apps.common.schema.AutoSchema",  # documents each operation's 4xx
+    "DEFAULT_PAGINATION_CLASS": "apps.common.api.Pagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
+    "EXCEPTION_HANDLER": "apps.common.api.exception_handler",
     # Per API key (integrations) and per person: over the rate, 429 with Retry-After.
     "DEFAULT_THROTTLE_CLASSES": [
         "apps.organisation.throttling.ApiKeyRateThrottle",
@@ -352,6 +398,8 @@ SPECTACULAR_SETTINGS = {
     "(created by a brand admin) or a browser session.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs are public; a stale or wrong key sent along must not turn them into errors.
+    "SERVE_AUTHENTICATION": ["rest_framework.authentication.SessionAuthentication"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -387,6 +435,7 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}},
+    # urllib3 logs every URL it requests at DEBUG: WeCom's gettoken carries the secret in its query.
+    "loggers": {"pgserver": {"level": "WARNING"}, "wechatpy": {"level": "WARNING"}, "urllib3": {"level": "WARNING"}},
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING too, brand and all

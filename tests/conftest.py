@@ -56,7 +56,7 @@ class BrandFixture:
 def _brand(slug: str, name: str) -> BrandFixture:
     from apps.accounts.models import User
     from apps.organisation.services import person_create
-    from apps.tenants.services import brand_create
+    from apps.signup.services import brand_create
 
     brand = Brand.objects.filter(slug=slug).first()
     if brand is None:  # --reuse-db keeps them between runs
@@ -74,6 +74,14 @@ def _brand(slug: str, name: str) -> BrandFixture:
     return BrandFixture(
         brand=brand, host=f"{slug}.localhost", admin_id=ids["admin"], ops_id=ids["ops"], rep_id=ids["rep"]
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_of_this_worker(tmp_path_factory):
+    """Uploaded files land under MEDIA_ROOT/<schema>/: each test process gets its own, as every
+    worker has its own database with the same brand schemas in it."""
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -95,7 +103,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="session")
-def test_brands(django_db_setup, django_db_blocker, _fast_password_hashing):
+def test_brands(django_db_setup, django_db_blocker, _fast_password_hashing):  # noqa: PT019 (order: hashing first)
     with django_db_blocker.unblock():
         brands = {"alpha": _brand("alpha", "阿尔法"), "beta": _brand("beta", "贝塔")}
         connection.set_schema_to_public()
@@ -154,6 +162,19 @@ def _forget_live_boards():
     drop()  # also what a crashed run may have left
     yield
     drop()
+
+
+@pytest.fixture(autouse=True)
+def _forget_rate_counts():
+    """Rate-limit counts live in Redis too: each test starts with none (signups from 127.0.0.1)."""
+    from apps.common.redis import client as redis_client
+
+    client = redis_client()
+    pattern = f"rl:{connection.settings_dict['NAME']}:*"
+    yield
+    keys = list(client.scan_iter(pattern, count=1000))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture

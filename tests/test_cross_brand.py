@@ -18,6 +18,7 @@ from apps.organisation.roles import Role
 from apps.organisation.services import api_key_create
 from apps.reports.models import DailyLog
 from apps.reports.services.reports import report_generate
+from apps.wecom.models import ChannelCode, SyncRun
 
 # Parameters that do not name a brand's object.
 NOT_OBJECTS = {"leaderboards:standing_live", "api:standing-board", "accounts:set_password"}
@@ -94,6 +95,8 @@ def _alpha_objects(arena) -> dict:
     log = DailyLog.objects.create(person=arena.reps["r1"], day=arena.today, done="阿尔法日志", plan="计划")
     export = export_build(export_id=DataExport.objects.create(requested_by=arena.admin).pk)
     wall_link, wall_secret = wall_link_create(name="阿尔法大屏", created_by=None)
+    code = ChannelCode.objects.create(name="阿尔法活码", state="sy-alpha-only", config_id="cw-alpha-only")
+    sync_run = SyncRun.objects.create(trigger=SyncRun.Trigger.BUTTON, status=SyncRun.Status.FAILED)
     return {
         "person": arena.reps["r1"].pk,
         "team": arena.teams["north"].pk,
@@ -112,6 +115,8 @@ def _alpha_objects(arena) -> dict:
         "export": export.pk,
         "wall_link": wall_link.pk,
         "wall_secret": wall_secret,
+        "code": code.pk,
+        "sync_run": sync_run.pk,
     }
 
 
@@ -174,6 +179,11 @@ KIND = {
     "api:report-detail": "day",
     "api:report-regenerate": "day",
     "api:daily-log-comments": "log",
+    "wecom:code_edit": "code",
+    "wecom:code_remove": "code",
+    "wecom:code_image": "code",
+    "wecom:sync_run": "sync_run",
+    "wecom:sync_resume": "sync_run",
 }
 
 
@@ -216,5 +226,7 @@ def test_brand_a_ids_on_brand_b_are_not_found(arena, beta):
         "leaderboards:wall_competition_live",
         "reports:report",
         "api:target-detail",
+        "wecom:code_edit",
+        "wecom:sync_run",
     ):
         assert a_admin.get(_path(name, ids)).status_code == 200, name

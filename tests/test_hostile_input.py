@@ -18,7 +18,7 @@ from apps.compliance.services.rules import rule_save
 from apps.compliance.services.scanning import ruleset_build
 from apps.kpis import formula
 from apps.kpis.models import ImportJob
-from apps.kpis.services.imports import import_job_create, import_job_run
+from apps.kpis.services.imports import import_job_check, import_job_create, import_job_run, import_job_start
 from apps.kpis.services.metrics import formula_check
 
 FUZZ = settings(
@@ -117,6 +117,11 @@ def test_any_uploaded_file_gets_a_clear_error_or_a_per_row_report(alpha, header,
         except ValidationError as error:
             assert error.messages
             return
+        job = import_job_check(job_id=job.pk)
+        if job.status == ImportJob.Status.FAILED:  # the worker's check says what is wrong
+            assert job.message and not job.rows_done
+            return
+        assert import_job_start(job=job)
         job = import_job_run(job_id=job.pk)
         assert job.status == ImportJob.Status.DONE
         assert job.created + job.duplicates + job.failed == job.rows_done

@@ -10,7 +10,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-import redis
 from django.db.models import F
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
@@ -20,7 +19,6 @@ from apps.kpis.models import Event
 from apps.leaderboards.tasks import refresh_boards
 from apps.organisation.roles import Role
 from apps.organisation.services import api_key_create
-from apps.organisation.throttling import ApiKeyRateThrottle
 from tests.factories.events import event
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,14 +100,23 @@ def test_with_the_broker_down_messages_are_stored_and_the_sweep_scans_them(alpha
         assert Message.objects.get(message_id="outage-1").violations.exists()
 
 
-def test_with_redis_down_events_are_accepted_and_rate_limits_step_aside(alpha, integration, monkeypatch):
-    class UnreachableCache:
-        def get(self, *args, **kwargs):
-            raise redis.ConnectionError("Connection refused")
+@pytest.fixture
+def limits_without_redis(settings):
+    """Rate limits count in a Redis that is not there (nothing listens on port 1)."""
+    from apps.common import ratelimit
+    from apps.common.redis import client as redis_client
 
-        set = get
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    redis_client.cache_clear()
+    ratelimit._script.cache_clear()
+    yield
+    redis_client.cache_clear()
+    ratelimit._script.cache_clear()
 
-    monkeypatch.setattr(ApiKeyRateThrottle, "cache", UnreachableCache())
+
+def test_with_redis_down_events_are_accepted_and_rate_limits_step_aside(
+    alpha, integration, monkeypatch, limits_without_redis
+):
     monkeypatch.setattr(refresh_boards, "delay", _down)
     response = integration.post(
         "/api/v1/events/",
@@ -159,14 +166,7 @@ def test_a_client_that_hangs_up_mid_body_stores_nothing(alpha, integration):
         assert Event.objects.count() == 0
 
 
-def test_with_the_cache_away_a_password_reset_is_still_taken(alpha, monkeypatch):
-    from apps.accounts import services
-
-    class UnreachableCache:
-        def add(self, *args, **kwargs):
-            raise redis.ConnectionError("Connection refused")
-
-    monkeypatch.setattr(services, "cache", UnreachableCache())
+def test_with_the_cache_away_a_password_reset_is_still_taken(alpha, limits_without_redis):
     response = alpha.client().post(
         "/accounts/password-reset/", {"email": "rep@alpha.test"}, REMOTE_ADDR=f"10.9.{os.getpid() % 250}.1"
     )

@@ -14,7 +14,7 @@ from apps.organisation.roles import ROLE_CAPABILITIES, Capability, Role
 OPEN_URL_NAMES = {
     "accounts:login",
     "accounts:logout",
-    "accounts:handoff",
+    "signup:handoff",
     "accounts:set_password",
     "accounts:password_reset",
     "set_language",
@@ -26,6 +26,11 @@ OPEN_URL_NAMES = {
     "leaderboards:wall_slide",
     "leaderboards:wall_standing_live",
     "leaderboards:wall_competition_live",
+    # WeCom's pushes: signed with the brand's callback token instead (tests/wecom/test_callbacks.py).
+    "wecom:callback",
+    # Signing in with WeCom: WeCom says who someone is (tests/wecom/test_sign_in.py).
+    "wecom:sign_in",
+    "wecom:sign_in_done",
 }
 # Values tried for each URL argument until the URL reverses (covers converters and regex groups).
 ARG_CANDIDATES = ["999999", "organisation", "team", "json", "2026-01-01", "abc"]

@@ -37,6 +37,27 @@ def test_five_wrong_passwords_lock_the_account_from_that_address(alpha):
     assert elsewhere.post("/accounts/login/", {"username": "rep@alpha.test", "password": PASSWORD}).status_code == 302
 
 
+def test_changing_letter_case_or_padding_does_not_buy_fresh_tries(alpha):
+    client = alpha.client(REMOTE_ADDR="10.0.3.1")
+    for variant in ["rep@alpha.test", "Rep@alpha.test", "rEp@alpha.test", "REP@ALPHA.TEST"]:
+        response = client.post("/accounts/login/", {"username": variant, "password": "wrong-password"})
+        assert response.status_code == 200, variant
+    fifth = client.post("/accounts/login/", {"username": " Rep@Alpha.Test ", "password": "wrong-password"})
+    assert fifth.status_code == 429
+    for variant in ["rep@alpha.test", "REP@alpha.test", "rep@ALPHA.test"]:
+        locked = client.post("/accounts/login/", {"username": variant, "password": PASSWORD})
+        assert locked.status_code == 429 and "_auth_user_id" not in client.session, variant
+    elsewhere = alpha.client(REMOTE_ADDR="10.0.3.2")  # the right password in any case, from elsewhere
+    assert elsewhere.post("/accounts/login/", {"username": "REP@Alpha.test", "password": PASSWORD}).status_code == 302
+
+
+def test_a_lookalike_letter_is_another_login_not_the_same_account(alpha):
+    """A lookup looser than the lockout key (case-insensitive SQL) would let `ı` stand for `i`."""
+    client = alpha.client(REMOTE_ADDR="10.0.3.3")
+    response = client.post("/accounts/login/", {"username": "admın@alpha.test", "password": PASSWORD})
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+
+
 def test_password_reset_answers_alike_for_known_and_unknown_addresses(alpha, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     address = f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"  # counts live in Redis
@@ -96,7 +117,7 @@ def test_pages_carry_a_policy_that_forbids_inline_script_and_have_none(alpha):
 
 def test_production_settings_pass_djangos_deployment_checks():
     env = {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "SITE_SCHEME": "https",
         "SITE_PORT": "443",
         "PUBLIC_DOMAIN": "siyu.example.com",
@@ -150,3 +171,14 @@ def test_the_login_page_links_to_a_reset(alpha):
         in alpha.client().get("/accounts/login/").content.decode()
     )
     assert Client(HTTP_HOST="localhost").get("/").status_code == 200
+
+
+def test_a_form_posted_from_another_brands_site_is_refused_even_with_a_token(alpha):
+    client = alpha.client("admin", enforce_csrf_checks=True)
+    page = client.get("/people/new/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+    for origin in ("http://beta.localhost:8000", "http://localhost:8000", "http://evil.localhost:8000"):
+        response = client.post("/people/new/", {"csrfmiddlewaretoken": token}, HTTP_ORIGIN=origin)
+        assert response.status_code == 403, origin
+    same = client.post("/people/new/", {"csrfmiddlewaretoken": token}, HTTP_ORIGIN="http://alpha.localhost")
+    assert same.status_code == 200  # its own origin: the form, with its field errors

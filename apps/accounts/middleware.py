@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib.auth import logout
-from django.db import connection
 from django.utils import translation
+
+from apps.common.schemas import current_schema
 
 SESSION_SCHEMA_KEY = "_brand_schema"
 
@@ -17,7 +18,7 @@ class BrandSessionGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated and request.session.get(SESSION_SCHEMA_KEY) != connection.schema_name:
+        if request.user.is_authenticated and request.session.get(SESSION_SCHEMA_KEY) != current_schema():
             logout(request)
         return self.get_response(request)
 

@@ -9,13 +9,19 @@ from pypinyin import lazy_pinyin
 from apps.organisation.roles import Role, role_labels
 
 
+def login_identity(value: str) -> str:
+    """The one form of a login name: how emails are stored, how a login looks them up and how
+    failed logins are counted (a lockout keyed on anything else is bypassed by changing case)."""
+    return value.strip().lower()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def create_user(self, email, password=None, **fields):
         if not email:
             raise ValueError("email is required")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user = self.model(email=login_identity(self.normalize_email(email)), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -26,7 +32,7 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **fields)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        return self.get(email=login_identity(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -74,7 +80,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self):
         super().clean()
-        self.email = self.email.strip().lower()
+        self.email = login_identity(self.email)
 
     def get_full_name(self):
         return self.full_name

@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import logging
 
-import redis
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
-from django.core.cache import cache
 from django.utils import translation
 
+from apps.accounts.models import login_identity
+from apps.common.ratelimit import Rate, rate_hit
 from apps.tenants.selectors import brand_domain_for, current_brand
 
 log = logging.getLogger(__name__)
 
-RESETS_PER_HOUR = 5
+RESETS_PER_ADDRESS = Rate(limit=5, seconds=3600)
 
 
 def person_language_set(*, person, language: str) -> None:
@@ -37,14 +37,9 @@ def password_reset_request(*, email: str, client_ip: str) -> None:
     """Queue the reset email; silently do nothing over the hourly limit for this address."""
     from apps.accounts.tasks import send_password_reset
 
-    key = f"password-reset:{client_ip}"
-    try:
-        cache.add(key, 0, 3600)
-        if cache.incr(key) > RESETS_PER_HOUR:
-            return
-    except redis.RedisError:  # the cache is away: the limit steps aside, the reset still works
-        log.warning("password reset not rate-limited: cache unreachable", exc_info=True)
-    send_password_reset.delay(email.strip().lower())
+    if rate_hit(scope="password-reset", ident=client_ip, rate=RESETS_PER_ADDRESS) is not None:
+        return
+    send_password_reset.delay(login_identity(email))
 
 
 class _ResetEmailInOwnersLanguage(PasswordResetForm):

@@ -7,7 +7,6 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("handoff/", views.HandoffView.as_view(), name="handoff"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("set-password/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),
 ]

@@ -9,8 +9,7 @@ from django.views import View
 from apps.brand_data.forms import DeletionRequestForm
 from apps.brand_data.models import DataExport
 from apps.brand_data.services import deletion, exports
-from apps.common.views import ServiceActionView, ServiceFormView
-from apps.organisation.permissions import CapabilityRequiredMixin
+from apps.organisation.permissions import CapabilityRequiredMixin, ServiceActionView, ServiceFormView
 from apps.organisation.roles import Capability
 from apps.tenants.selectors import current_brand
 

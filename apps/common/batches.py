@@ -86,7 +86,7 @@ class FieldValidator:
                 detail = error.detail
                 errors[name] = [str(m) for m in detail] if isinstance(detail, list) else [str(detail)]
         moment = clean.get(self.moment_field)
-        if moment is not None:
+        if isinstance(moment, datetime):
             if timezone.is_naive(moment):
                 moment = moment.replace(tzinfo=self.tz)
             if not EARLIEST <= moment <= self.latest:

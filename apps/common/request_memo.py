@@ -15,8 +15,9 @@ from contextvars import ContextVar
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from django.db import connection
 from django.db.models.signals import post_delete, post_save
+
+from apps.common.schemas import current_schema
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -29,7 +30,7 @@ def per_request(func: Callable[P, T]) -> Callable[P, T]:
         memo = _memo.get()
         if memo is None:
             return func(*args, **kwargs)
-        key = (connection.schema_name, func, args, tuple(sorted(kwargs.items())))
+        key = (current_schema(), func, args, tuple(sorted(kwargs.items())))
         if key not in memo:
             memo[key] = func(*args, **kwargs)
         return memo[key]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -11,21 +13,18 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.common.api import ServiceErrorsMixin
+from apps.common.api import BatchResultSerializer, query_filters, ref_field
 from apps.common.batches import MAX_BATCH
-from apps.common.queue import send_on_commit_or_leave_to_sweep
 from apps.compliance import selectors
-from apps.compliance.models import AllowPhrase, Decision, Message, Rule, Violation, reason_text
+from apps.compliance.models import AllowPhrase, Category, Decision, Message, Rule, Severity, Violation, reason_text
 from apps.compliance.services import review, rules
 from apps.compliance.services.messages import MessageBatchSerializer, messages_ingest
 from apps.compliance.services.scanning import ruleset_build
-from apps.compliance.tasks import scan_messages
-from apps.kpis.api import BatchResultSerializer
 from apps.organisation.roles import Capability
 
 
 class MessageSerializer(serializers.ModelSerializer):
-    rep = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    rep = ref_field("email", null=False)
 
     class Meta:
         model = Message
@@ -43,6 +42,10 @@ class MessageSerializer(serializers.ModelSerializer):
         ]
 
 
+class MessageFilters(serializers.Serializer):
+    conversation = serializers.CharField(required=False, max_length=200, help_text="A conversation's id.")
+
+
 class MessageBatchView(generics.ListAPIView):
     """POST up to 1,000 chat messages; each is answered created, duplicate or error.
 
@@ -55,9 +58,11 @@ class MessageBatchView(generics.ListAPIView):
     write_capability = Capability.MESSAGES_INGEST
 
     def get_queryset(self):
-        messages = Message.objects.select_related("rep").order_by("-sent_at", "-id")
-        conversation = self.request.query_params.get("conversation")
-        return messages.filter(conversation_id=conversation) if conversation else messages
+        return selectors.messages_list(**query_filters(MessageFilters, self.request))
+
+    @extend_schema(parameters=[MessageFilters])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         request=MessageBatchSerializer,
@@ -72,9 +77,7 @@ class MessageBatchView(generics.ListAPIView):
             raise ValidationError(
                 {"messages": [_("一批最多 %(max)d 条消息，收到 %(n)d 条。") % {"max": MAX_BATCH, "n": len(items)}]}
             )
-        result, stored = messages_ingest(items=items)
-        if stored:
-            send_on_commit_or_leave_to_sweep(scan_messages, stored)
+        result, _stored = messages_ingest(items=items)
         return Response(result.as_json())
 
 
@@ -103,7 +106,7 @@ class RuleSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "updated_at"]
 
 
-class RuleViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
+class RuleViewSet(viewsets.ModelViewSet):
     """A brand's compliance rules. Patterns use RE2 syntax (linear time); an invalid one is refused."""
 
     serializer_class = RuleSerializer
@@ -112,24 +115,23 @@ class RuleViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
     write_capability = Capability.COMPLIANCE_RULES
 
     def perform_create(self, serializer):
-        serializer.instance = self.call(rules.rule_save, **serializer.validated_data)
+        serializer.instance = rules.rule_save(**serializer.validated_data)
 
     def perform_update(self, serializer):
-        serializer.instance = self.call(rules.rule_save, rule=serializer.instance, **serializer.validated_data)
+        serializer.instance = rules.rule_save(rule=serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance):
-        self.call(rules.rule_delete, rule=instance)
+        rules.rule_delete(rule=instance)
 
 
 class AllowPhraseSerializer(serializers.ModelSerializer):
     class Meta:
         model = AllowPhrase
         fields = ["id", "phrase", "note"]
-        validators = []
+        validators: list = []
 
 
 class AllowPhraseViewSet(
-    ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.DestroyModelMixin,
@@ -143,7 +145,7 @@ class AllowPhraseViewSet(
     write_capability = Capability.COMPLIANCE_RULES
 
     def perform_create(self, serializer):
-        serializer.instance = self.call(rules.allow_phrase_add, **serializer.validated_data)
+        serializer.instance = rules.allow_phrase_add(**serializer.validated_data)
 
     def perform_destroy(self, instance):
         rules.allow_phrase_delete(phrase=instance)
@@ -194,7 +196,7 @@ class RuleTryView(APIView):
 
 
 class DecisionSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    actor = ref_field("email", null=False)
 
     class Meta:
         model = Decision
@@ -202,8 +204,8 @@ class DecisionSerializer(serializers.ModelSerializer):
 
 
 class ViolationSerializer(serializers.ModelSerializer):
-    rep = serializers.SlugRelatedField(slug_field="email", read_only=True)
-    rule = serializers.StringRelatedField()
+    rep = ref_field("email", null=False)
+    rule: serializers.StringRelatedField[Any] = serializers.StringRelatedField()
     message = MessageSerializer(read_only=True)
     decisions = DecisionSerializer(many=True, read_only=True)
 
@@ -232,7 +234,13 @@ class ReviewSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ViolationViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ViolationFilters(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Violation.Status.choices, required=False)
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+    severity = serializers.ChoiceField(choices=Severity.choices, required=False)
+
+
+class ViolationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Violations: reps see their own, team leads their teams', reviewers the brand's."""
 
     serializer_class = ViolationSerializer
@@ -240,14 +248,12 @@ class ViolationViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.Retriev
     write_capability = Capability.KPI_VIEW_OWN  # reviewing is then checked per violation
 
     def get_queryset(self):
-        violations = selectors.violations_visible(self.request.auth or self.request.user).prefetch_related(
-            "decisions__actor"
-        )
-        params = self.request.query_params
-        for name in ("status", "category", "severity"):
-            if params.get(name):
-                violations = violations.filter(**{name: params[name]})
-        return violations
+        filters = query_filters(ViolationFilters, self.request)
+        return selectors.violations_list(self.request.auth or self.request.user, **filters)
+
+    @extend_schema(parameters=[ViolationFilters])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=ReviewSerializer, responses=ViolationSerializer)
     @action(detail=True, methods=["post"])
@@ -256,9 +262,7 @@ class ViolationViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.Retriev
         serializer = ReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            violation = self.call(
-                review.violation_review, violation=target, actor=request.user, **serializer.validated_data
-            )
+            violation = review.violation_review(violation=target, actor=request.user, **serializer.validated_data)
         except DjangoPermissionDenied as error:
             raise PermissionDenied(str(error)) from None
         return Response(ViolationSerializer(self.get_queryset().get(pk=violation.pk)).data)

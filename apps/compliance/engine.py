@@ -25,6 +25,7 @@ import sys
 import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -229,7 +230,7 @@ class _Batch:
 class RuleSet:
     """A brand's enabled rules and allow list, compiled for scanning."""
 
-    def __init__(self, rules: list[RuleSpec], allow: list[str] = ()):
+    def __init__(self, rules: list[RuleSpec], allow: Iterable[str] = ()):
         self.rules = list(rules)
         self.detectors = [r for r in rules if r.kind == DETECTOR and r.detector]
         self.patterns = [(r, re2.compile(r.pattern)) for r in rules if r.kind == PATTERN and r.pattern]
@@ -311,7 +312,7 @@ class RuleSet:
     def _pattern_hits(self, batch: _Batch, shields, found) -> None:
         if self.pattern_set is None:
             return
-        candidates = set()
+        candidates: set[tuple] = set()
         for number in self.pattern_set.Match(batch.folded) or ():
             for match in self.batch_patterns[number].finditer(batch.folded):
                 first, last = batch.message_of(match.start()), batch.message_of(max(match.start(), match.end() - 1))
@@ -360,7 +361,8 @@ class _Shields:
     """Allow-listed phrases and rule exceptions, looked for only in messages where something hit."""
 
     def __init__(self, rules: RuleSet, batch: _Batch):
-        self.rules, self.batch, self.spans = rules, batch, {}
+        self.rules, self.batch = rules, batch
+        self.spans: dict[int, list] = {}
 
     def cover(self, index: int, rule: RuleSpec, start: int, stop: int) -> bool:
         """Whether a shield for this rule (or for all) contains the span (message coordinates)."""

@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.kpis.catalogue import Metric, Unit
+from apps.common.formatting import Unit
+from apps.kpis.catalogue import Metric
 from apps.kpis.extensions import metrics_source_register
 
 SOURCE = "compliance"

@@ -2,26 +2,40 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from apps.compliance.models import Message, Violation
+from apps.common.querysets import narrowed
+from apps.compliance.models import Decision, Message, Violation
 from apps.kpis.models import Customer
-from apps.kpis.selectors.access import kpi_visibility
-from apps.organisation.roles import Capability, can
-from apps.organisation.selectors import led_team_ids, member_ids_of_teams
+from apps.organisation.access import visibility_of
 
 User = get_user_model()
 
 
 def violations_visible(principal) -> QuerySet:
     """A rep sees their own, a team lead their teams', ops managers and admins the brand's."""
-    visibility = kpi_visibility(principal)
+    visibility = visibility_of(principal)
     violations = Violation.objects.select_related("rule", "rep", "message")
     if visibility.member_ids is not None:
         violations = violations.filter(rep_id__in=visibility.member_ids)
     return violations
+
+
+def violations_list(principal, *, status: str = "", category: str = "", severity: str = "") -> QuerySet:
+    """The violations the principal sees, narrowed by status, category and severity."""
+    violations = violations_visible(principal).prefetch_related("decisions__actor")
+    return narrowed(violations, status=status, category=category, severity=severity)
+
+
+def messages_list(*, conversation: str = "") -> QuerySet:
+    messages = Message.objects.select_related("rep").order_by("-sent_at", "-id")
+    return narrowed(messages, conversation_id=conversation)
 
 
 def violation_visible(principal, pk: int) -> Violation:
@@ -29,15 +43,6 @@ def violation_visible(principal, pk: int) -> Violation:
     if violation is None:
         raise Http404
     return violation
-
-
-def can_review(user, violation: Violation) -> bool:
-    """Reviewers of the brand, or the lead of the rep's team; never the rep themselves."""
-    if not isinstance(user, User) or violation.rep_id == user.pk:
-        return False
-    if can(user, Capability.COMPLIANCE_REVIEW):
-        return True
-    return violation.rep_id in member_ids_of_teams(led_team_ids(user))
 
 
 def open_count(principal) -> int:
@@ -67,3 +72,30 @@ def conversation_around(message: Message, before: int = 5, after: int = 5) -> li
 def customer_of(message: Message):
     """The pool's record of the customer in a conversation, when the KPI side knows them."""
     return Customer.objects.filter(ref=message.customer_ref).first()
+
+
+def violations_of_day(day: date, time_zone: str, *, listed: int) -> tuple[dict[int, dict], list[dict]]:
+    """Per rep: violations found on the brand-local day and those confirmed that day; and the
+    first `listed` of the day's findings, most severe first (what a daily report shows)."""
+    start = datetime.combine(day, time.min, ZoneInfo(time_zone))
+    found = Violation.objects.filter(day=day)
+    per_person: dict[int, dict] = defaultdict(lambda: {"new": 0, "confirmed": 0})
+    for rep_id, n in found.values_list("rep_id").annotate(n=Count("pk")):
+        per_person[rep_id]["new"] = n
+    confirmed = Decision.objects.filter(
+        action=Decision.Action.CONFIRM, decided_at__gte=start, decided_at__lt=start + timedelta(days=1)
+    )
+    for rep_id, n in confirmed.values_list("violation__rep_id").annotate(n=Count("pk")):
+        per_person[rep_id]["confirmed"] = n
+    findings = [
+        {
+            "id": v.pk,
+            "rep": v.rep_id,
+            "category": v.category,
+            "severity": v.severity,
+            "status": v.status,
+            "matched": v.matched_text,
+        }
+        for v in found.order_by("-severity", "-created_at")[:listed]
+    ]
+    return dict(per_person), findings

@@ -1,7 +1,9 @@
 """Background work for compliance; each task takes ids and calls a service."""
 
+from apps.common.signals import tell
 from apps.compliance.models import Violation
 from apps.compliance.services import notify, scanning
+from apps.compliance.signals import violations_found
 from config.celery import app
 
 SCAN_CHUNK = 500
@@ -9,12 +11,15 @@ SCAN_CHUNK = 500
 
 @app.task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def scan_messages(message_ids: list[int]) -> int:
-    """Scan freshly stored messages; violations worth it are pushed to the brand's webhook."""
+    """Scan freshly stored messages; violations worth it are pushed to the brand's webhook, and
+    the apps listening (WeCom app messages) hear of every new one."""
     violations = scanning.messages_scan(message_ids=message_ids)
     settings = scanning.compliance_settings()
     for violation in violations:
         if scanning.worth_notifying(violation, settings):
             notify_violation.delay(violation.pk)
+    if violations:
+        tell(violations_found, Violation, violations=violations)
     return len(violations)
 
 

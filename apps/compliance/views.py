@@ -10,14 +10,14 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
-from apps.common.views import ServiceActionView, ServiceFormView
+from apps.common.web import PeriodMixin
 from apps.compliance import selectors
 from apps.compliance.forms import AllowPhraseForm, ComplianceSettingsForm, ReviewForm, RuleForm, TryForm
 from apps.compliance.models import AllowPhrase, Category, Rule, Severity, Violation, reason_text
 from apps.compliance.services import notify, review, rules
 from apps.compliance.services.scanning import compliance_settings, ruleset_build
-from apps.kpis.web import PeriodMixin
-from apps.organisation.permissions import CapabilityRequiredMixin
+from apps.organisation.access import may_review
+from apps.organisation.permissions import CapabilityRequiredMixin, ServiceActionView, ServiceFormView
 from apps.organisation.roles import Capability
 
 
@@ -107,13 +107,13 @@ class ViolationView(ServiceFormView):
             violation=violation,
             customer=selectors.customer_of(violation.message),
             conversation=conversation,
-            can_review=selectors.can_review(self.request.user, violation),
+            can_review=may_review(self.request.user, violation.rep_id),
             decisions=violation.decisions.select_related("actor"),
             **kwargs,
         )
 
     def post(self, request, *args, **kwargs):
-        if not selectors.can_review(request.user, self.violation):
+        if not may_review(request.user, self.violation.rep_id):
             raise PermissionDenied
         return super().post(request, *args, **kwargs)
 

@@ -7,18 +7,20 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext_lazy as _
 
+from apps.common.formatting import Label
+from apps.common.periods import Period
 from apps.compliance.models import Violation
 from apps.compliance.selectors import violations_visible
 from apps.kpis.catalogue import ROLE_KPIS, TEAM_COLUMNS, Channel
 from apps.kpis.models import Campaign, Event, ImportJob, Target
-from apps.kpis.periods import Period
 from apps.kpis.selectors import campaigns as campaign_selectors
 from apps.kpis.selectors import customers as customer_selectors
-from apps.kpis.selectors.access import Focus, kpi_visibility
 from apps.kpis.selectors.boards import Breakdown, Chart, Headline, breakdown, headlines, trend_chart
+from apps.kpis.selectors.focus import Focus
 from apps.kpis.selectors.metrics import Scope, metric_table, metrics_registry
 from apps.kpis.selectors.targets import Scorecard, Subject, kpi_settings, scorecard
 from apps.leaderboards.selectors import competitions_of
+from apps.organisation.access import visibility_of
 from apps.organisation.models import ApiKey, Team
 from apps.organisation.roles import Role
 from apps.tenants.selectors import current_brand
@@ -73,7 +75,7 @@ def ops_home(user, period: Period, today: date) -> Home:
             trend_chart("trend", _("GMV 与加粉趋势"), ["gmv", "fans_added"], focus.scope, period, registry, today),
             retention,
         ],
-        breakdown(focus, period, TEAM_COLUMNS, kpi_visibility(user), today, registry, settings),
+        breakdown(focus, period, TEAM_COLUMNS, visibility_of(user), today, registry, settings),
         {
             "channel_rows": channel_rows,
             "channel_metrics": [registry[c] for c in CHANNEL_COLUMNS],
@@ -122,7 +124,7 @@ def product_home(user, period: Period, today: date) -> Home:
                 "trend", _("SOP 执行"), ["task_execution_rate", "tasks_done"], focus.scope, period, registry, today
             )
         ],
-        breakdown(_brand_focus(), period, PRODUCT_COLUMNS, kpi_visibility(user), today, registry, settings),
+        breakdown(_brand_focus(), period, PRODUCT_COLUMNS, visibility_of(user), today, registry, settings),
         {"freshness": data_freshness(today)},
     )
 
@@ -170,7 +172,7 @@ def admin_home(user, period: Period, today: date) -> Home:
     )
 
 
-def setup_status(period: Period) -> list[tuple[str, int, str]]:
+def setup_status(period: Period) -> list[tuple[Label, int, str]]:
     """(what, how many, where to manage it) for an admin's checklist."""
     return [
         (_("团队"), Team.objects.count(), "organisation:teams"),

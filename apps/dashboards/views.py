@@ -4,8 +4,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from apps.common.schemas import brand_of
+from apps.common.web import PeriodMixin
 from apps.dashboards import selectors
-from apps.kpis.web import PeriodMixin
 from apps.organisation.permissions import CapabilityRequiredMixin
 from apps.organisation.roles import ROLE_HOMES, Capability, Role, can
 
@@ -33,7 +34,7 @@ class RoleHomeView(CapabilityRequiredMixin, PeriodMixin, TemplateView):
         return super().get_context_data(
             role_label=Role(self.role).label,
             home=home,
-            charts=[chart.as_json(self.request.tenant.currency) for chart in home.charts],
+            charts=[chart.as_json(brand_of(self.request).currency) for chart in home.charts],
             **kwargs,
         )
 

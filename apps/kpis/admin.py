@@ -4,25 +4,12 @@ services keep rollups and targets consistent."""
 from django.contrib import admin
 
 from apps.kpis.models import Campaign, Customer, Event, ImportJob, Target
-from apps.organisation.admin import brand_admin
-from apps.organisation.roles import Capability, can
+from apps.organisation.admin_site import ReadOnlyAdmin, brand_admin
+from apps.organisation.roles import Capability
 
 
-class ReadOnlyKpiAdmin(admin.ModelAdmin):
-    def has_module_permission(self, request):
-        return can(request.user, Capability.KPI_VIEW_BRAND)
-
-    def has_view_permission(self, request, obj=None):
-        return can(request.user, Capability.KPI_VIEW_BRAND)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyKpiAdmin(ReadOnlyAdmin):
+    view_capability = Capability.KPI_VIEW_BRAND
 
 
 @admin.register(Event, site=brand_admin)

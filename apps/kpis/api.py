@@ -2,31 +2,31 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
-from rest_framework.fields import get_error_detail
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import User
-from apps.common.api import ServiceErrorsMixin
-from apps.kpis.catalogue import Unit
-from apps.kpis.formatting import decimal_text
+from apps.common.api import BatchResultSerializer, query_filters, ref_field
+from apps.common.formatting import Unit, decimal_text
+from apps.common.periods import Period, PeriodError, brand_today
+from apps.kpis.catalogue import Channel, EventKind
 from apps.kpis.models import Campaign, Customer, CustomMetric, Event, KpiSettings, StageWeight, Target
-from apps.kpis.periods import Period, PeriodError, brand_today
 from apps.kpis.selectors import customers as customer_selectors
-from apps.kpis.selectors.access import focus_from_params, kpi_visibility, visible_customer
+from apps.kpis.selectors import lists
+from apps.kpis.selectors.focus import focus_from_params, visible_customer
 from apps.kpis.selectors.metrics import GROUPS, metric_table, metrics_registry
-from apps.kpis.selectors.targets import figures, kpi_settings
+from apps.kpis.selectors.targets import figures, kpi_settings, scorecard
 from apps.kpis.services import campaigns as campaign_services
 from apps.kpis.services import metrics as metric_services
 from apps.kpis.services import targets as target_services
 from apps.kpis.services.events import MAX_BATCH, EventBatchSerializer, events_ingest
+from apps.organisation.access import visibility_of
 from apps.organisation.models import Team
 from apps.organisation.roles import Capability, Role
 from apps.tenants.selectors import current_brand
@@ -34,24 +34,10 @@ from apps.tenants.selectors import current_brand
 # --- events ------------------------------------------------------------------------------------
 
 
-class ItemResultSerializer(serializers.Serializer):
-    index = serializers.IntegerField()
-    external_id = serializers.CharField(allow_null=True)
-    status = serializers.ChoiceField(choices=["created", "duplicate", "error"])
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
-
-
-class BatchResultSerializer(serializers.Serializer):
-    created = serializers.IntegerField()
-    duplicates = serializers.IntegerField()
-    errors = serializers.IntegerField()
-    results = ItemResultSerializer(many=True)
-
-
 class EventSerializer(serializers.ModelSerializer):
-    member = serializers.SlugRelatedField(slug_field="email", read_only=True)
-    campaign = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    customer = serializers.SlugRelatedField(slug_field="ref", read_only=True)
+    member = ref_field("email")
+    campaign = ref_field("code")
+    customer = ref_field("ref")
 
     class Meta:
         model = Event
@@ -72,6 +58,13 @@ class EventSerializer(serializers.ModelSerializer):
         ]
 
 
+class EventFilters(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=EventKind.choices, required=False)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    day = serializers.DateField(required=False, help_text="A brand-local day, YYYY-MM-DD.")
+    member = serializers.IntegerField(min_value=1, required=False, help_text="A person's id.")
+
+
 class EventBatchView(generics.ListAPIView):
     """POST a batch of up to 1,000 events; each item is answered created, duplicate or error.
 
@@ -84,14 +77,11 @@ class EventBatchView(generics.ListAPIView):
     write_capability = Capability.EVENTS_INGEST
 
     def get_queryset(self):
-        events = Event.objects.select_related("member", "campaign", "customer").order_by("-occurred_at", "-id")
-        params = self.request.query_params
-        for name, lookup in (("kind", "kind"), ("channel", "channel"), ("day", "day")):
-            if params.get(name):
-                events = events.filter(**{lookup: params[name]})
-        if params.get("member"):
-            events = events.filter(member_id=_int(params["member"], "member"))
-        return events
+        return lists.events_list(**query_filters(EventFilters, self.request))
+
+    @extend_schema(parameters=[EventFilters])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         request=EventBatchSerializer,
@@ -107,13 +97,6 @@ class EventBatchView(generics.ListAPIView):
                 {"events": [_("一批最多 %(max)d 个事件，收到 %(n)d 个。") % {"max": MAX_BATCH, "n": len(items)}]}
             )
         return Response(events_ingest(items=items).as_json())
-
-
-def _int(value, name):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ValidationError({name: [_("应为整数编号。")]}) from None
 
 
 # --- campaigns -----------------------------------------------------------------------------------
@@ -136,7 +119,7 @@ class CampaignSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class CampaignViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
+class CampaignViewSet(viewsets.ModelViewSet):
     """Campaigns (活动). Events carry a campaign's `code`; its figures come from those events."""
 
     serializer_class = CampaignSerializer
@@ -145,18 +128,24 @@ class CampaignViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
     write_capability = Capability.CAMPAIGNS_MANAGE
 
     def perform_create(self, serializer):
-        serializer.instance = self.call(campaign_services.campaign_create, **serializer.validated_data)
+        serializer.instance = campaign_services.campaign_create(**serializer.validated_data)
 
     def perform_update(self, serializer):
-        serializer.instance = self.call(
-            campaign_services.campaign_update, campaign=serializer.instance, **serializer.validated_data
+        serializer.instance = campaign_services.campaign_update(
+            campaign=serializer.instance, **serializer.validated_data
         )
 
     def perform_destroy(self, instance):
-        self.call(campaign_services.campaign_delete, campaign=instance)
+        campaign_services.campaign_delete(campaign=instance)
 
 
 # --- targets -------------------------------------------------------------------------------------
+
+
+class TargetFilters(serializers.Serializer):
+    metric = serializers.CharField(required=False, max_length=64)
+    person = serializers.IntegerField(min_value=1, required=False)
+    team = serializers.IntegerField(min_value=1, required=False)
 
 
 class TargetSerializer(serializers.ModelSerializer):
@@ -167,7 +156,7 @@ class TargetSerializer(serializers.ModelSerializer):
         model = Target
         fields = ["id", "metric", "person", "team", "period_kind", "period_start", "value", "test_phase", "updated_at"]
         read_only_fields = ["id", "updated_at"]
-        validators = []  # target_set replaces the target already set for the same slot
+        validators: list = []  # target_set replaces the target already set for the same slot
 
     def validate_metric(self, value):
         if value not in metrics_registry():
@@ -175,7 +164,7 @@ class TargetSerializer(serializers.ModelSerializer):
         return value
 
 
-class TargetViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
+class TargetViewSet(viewsets.ModelViewSet):
     """KPI targets per person, team or the brand (neither), per month or quarter.
 
     POST replaces the target already set for the same metric, subject and period.
@@ -186,18 +175,14 @@ class TargetViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
     write_capability = Capability.TARGETS_MANAGE
 
     def get_queryset(self):
-        targets = Target.objects.order_by("-period_start", "metric", "id")
-        params = self.request.query_params
-        if params.get("metric"):
-            targets = targets.filter(metric=params["metric"])
-        if params.get("person"):
-            targets = targets.filter(person_id=_int(params["person"], "person"))
-        if params.get("team"):
-            targets = targets.filter(team_id=_int(params["team"], "team"))
-        return targets
+        return lists.targets_list(**query_filters(TargetFilters, self.request))
+
+    @extend_schema(parameters=[TargetFilters])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def perform_create(self, serializer):
-        serializer.instance = self.call(target_services.target_set, **serializer.validated_data)
+        serializer.instance = target_services.target_set(**serializer.validated_data)
 
     def perform_update(self, serializer):
         target = serializer.instance
@@ -218,7 +203,7 @@ class TargetViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
             target.period_kind,
         ):
             raise ValidationError({"metric": [_("要改指标、对象或周期，请删除后重新设置。")]})
-        serializer.instance = self.call(target_services.target_set, **data)
+        serializer.instance = target_services.target_set(**data)
 
     def perform_destroy(self, instance):
         target_services.target_delete(target=instance)
@@ -229,10 +214,7 @@ class TargetViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
         """Set many targets at once: all or nothing."""
         serializer = TargetSerializer(data=request.data, many=True)
         serializer.is_valid(raise_exception=True)
-        try:
-            saved = target_services.targets_set_many(items=serializer.validated_data)
-        except DjangoValidationError as error:
-            raise ValidationError(get_error_detail(error)) from None
+        saved = target_services.targets_set_many(items=serializer.validated_data)
         return Response(TargetSerializer(saved, many=True).data)
 
 
@@ -277,10 +259,10 @@ class CustomMetricSerializer(serializers.ModelSerializer):
     class Meta:
         model = CustomMetric
         fields = ["id", "code", "name", "formula", "unit", "lower_is_better"]
-        validators = []
+        validators: list = []
 
 
-class CustomMetricViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
+class CustomMetricViewSet(viewsets.ModelViewSet):
     """A brand's own derived metrics: a formula over metric codes (+ - * / and parentheses)."""
 
     serializer_class = CustomMetricSerializer
@@ -300,7 +282,7 @@ class CustomMetricViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
             )
         data.update(serializer.validated_data)
         data["formula_text"] = data.pop("formula")
-        serializer.instance = self.call(metric_services.custom_metric_save, metric=metric, **data)
+        serializer.instance = metric_services.custom_metric_save(metric=metric, **data)
 
     def perform_create(self, serializer):
         self._save(serializer)
@@ -309,7 +291,7 @@ class CustomMetricViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
         self._save(serializer, serializer.instance)
 
     def perform_destroy(self, instance):
-        self.call(metric_services.custom_metric_delete, metric=instance)
+        metric_services.custom_metric_delete(metric=instance)
 
 
 class KpiSettingsSerializer(serializers.ModelSerializer):
@@ -319,7 +301,7 @@ class KpiSettingsSerializer(serializers.ModelSerializer):
         extra_kwargs = {name: {"required": True} for name in fields}  # PUT replaces the whole
 
 
-class KpiSettingsView(ServiceErrorsMixin, APIView):
+class KpiSettingsView(APIView):
     """Tier thresholds (达成 / 超额达成, in % of target), the programme's stage, the scorecard cap."""
 
     read_capability = Capability.KPI_VIEW_OWN
@@ -333,7 +315,7 @@ class KpiSettingsView(ServiceErrorsMixin, APIView):
     def put(self, request):
         serializer = KpiSettingsSerializer(kpi_settings(), data=request.data)
         serializer.is_valid(raise_exception=True)
-        settings = self.call(metric_services.kpi_settings_update, **serializer.validated_data)
+        settings = metric_services.kpi_settings_update(**serializer.validated_data)
         return Response(KpiSettingsSerializer(settings).data)
 
 
@@ -343,7 +325,7 @@ class StageWeightsSerializer(serializers.Serializer):
     weights = serializers.DictField(child=serializers.DecimalField(max_digits=6, decimal_places=2, min_value=0))
 
 
-class StageWeightsView(ServiceErrorsMixin, APIView):
+class StageWeightsView(APIView):
     """Each role's scorecard per stage: metric → weight."""
 
     read_capability = Capability.KPI_VIEW_OWN
@@ -361,7 +343,7 @@ class StageWeightsView(ServiceErrorsMixin, APIView):
     def put(self, request):
         serializer = StageWeightsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        self.call(metric_services.stage_weights_set, **serializer.validated_data)
+        metric_services.stage_weights_set(**serializer.validated_data)
         return Response(serializer.data)
 
 
@@ -409,10 +391,7 @@ class KpiValuesView(APIView):
             period = Period.from_params(params, today)
         except PeriodError as error:
             raise ValidationError({"period": [str(error)]}) from None
-        try:
-            focus = focus_from_params(request.auth or request.user, params)
-        except DjangoValidationError as error:
-            raise ValidationError(get_error_detail(error)) from None
+        focus = focus_from_params(request.auth or request.user, params)
         body = {
             "period": {"kind": period.kind, "start": period.start, "end": period.end},
             "scope": {"label": str(focus.label), "subject": focus.subject.kind, "id": focus.subject.pk},
@@ -427,6 +406,7 @@ class KpiValuesView(APIView):
                     "achievement_pct": decimal_text(f.rate, 1),
                     "tier": f.tier,
                     "test_phase": f.test_phase,
+                    "target_source": f.target_source,
                 }
                 for f in figures(
                     codes, subject=focus.subject, scope=focus.scope, period=period, registry=registry, today=today
@@ -441,18 +421,84 @@ class KpiValuesView(APIView):
         return Response(body)
 
 
+class ScorecardView(APIView):
+    """A person's scorecards over a period (default: oneself, this month), one per role that has
+    weights in the programme's stage: the same score the person page and the rep's home show.
+
+    `score` is the weighted average of each KPI's achievement, each capped at `cap_pct`: 100 when
+    every KPI is exactly on target. A line's `points` are its part of the score (the lines add up);
+    a line without `points` does not count (no target, or a test-phase target below its line)."""
+
+    read_capability = Capability.KPI_VIEW_OWN
+
+    @extend_schema(
+        parameters=[p for p in _KPI_PARAMETERS if p.name in ("period", "date", "start", "end", "member")],
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        params = request.query_params
+        today = brand_today(current_brand().time_zone)
+        try:
+            period = Period.from_params(params, today)
+        except PeriodError as error:
+            raise ValidationError({"period": [str(error)]}) from None
+        if params.get("member") in (None, "") and request.auth is not None:
+            raise ValidationError({"member": [_("用 API Key 调用时请指定 member。")]})
+        focus = focus_from_params(request.auth or request.user, {"member": params.get("member") or request.user.pk})
+        person, settings, registry = focus.member, kpi_settings(), metrics_registry()
+        cards = [
+            scorecard(person=person, role=role, period=period, registry=registry, settings=settings, today=today)
+            for role in person.roles
+        ]
+        return Response(
+            {
+                "period": {"kind": period.kind, "start": period.start, "end": period.end},
+                "member": person.pk,
+                "stage": settings.stage,
+                "scorecards": [_scorecard_json(card) for card in cards if card.lines],
+            }
+        )
+
+
+def _scorecard_json(card) -> dict:
+    return {
+        "role": card.role,
+        "score": decimal_text(card.score, 1),
+        "cap_pct": decimal_text(card.cap, 1),
+        "lines": [
+            {
+                "metric": line.figure.metric.code,
+                "weight": decimal_text(line.weight),
+                "actual": decimal_text(line.figure.actual),
+                "target": decimal_text(line.figure.target),
+                "pace_target": decimal_text(line.figure.pace_target),
+                "achievement_pct": decimal_text(line.figure.rate, 1),
+                "tier": line.figure.tier,
+                "points": decimal_text(line.points, 1),
+            }
+            for line in card.lines
+        ],
+    }
+
+
 # --- customers -----------------------------------------------------------------------------------
 
 
+class CustomerFilters(serializers.Serializer):
+    owner = serializers.IntegerField(min_value=1, required=False, help_text="The owning rep's id.")
+    q = serializers.CharField(required=False, max_length=100, help_text="Part of the ref or name, or a tag.")
+
+
 class CustomerSerializer(serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(slug_field="email", read_only=True)
-    campaign = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    owner = ref_field("email")
+    campaign = ref_field("code")
 
     class Meta:
         model = Customer
         fields = [
             "id",
             "ref",
+            "name",
             "owner",
             "channel",
             "campaign",
@@ -474,13 +520,20 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     read_capability = Capability.KPI_VIEW_OWN
 
     def get_queryset(self):
-        visibility = kpi_visibility(self.request.auth or self.request.user)
-        params = self.request.query_params
-        owner = _int(params["owner"], "owner") if params.get("owner") else None
-        return customer_selectors.customers_list(visibility=visibility, owner_id=owner, search=params.get("q", ""))
+        visibility = visibility_of(self.request.auth or self.request.user)
+        filters = query_filters(CustomerFilters, self.request)
+        return customer_selectors.customers_list(
+            visibility=visibility, owner_id=filters.get("owner"), search=filters.get("q", "")
+        )
+
+    @extend_schema(parameters=[CustomerFilters])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
 
     def get_object(self):
-        return visible_customer(self.request.auth or self.request.user, _int(self.kwargs["pk"], "pk"))
+        if not str(self.kwargs["pk"]).isdigit():
+            raise NotFound  # an id that is not a number names no customer
+        return visible_customer(self.request.auth or self.request.user, int(self.kwargs["pk"]))
 
     @extend_schema(responses={200: EventSerializer(many=True)})
     @action(detail=True, methods=["get"])

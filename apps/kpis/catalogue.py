@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.common.formatting import Label, Unit
+
 
 class Channel(models.TextChoices):
     WECOM = "wecom", _("企业微信")
@@ -21,16 +23,12 @@ class Channel(models.TextChoices):
     LIVE = "live", _("直播")
 
 
-class Unit(models.TextChoices):
-    COUNT = "count", _("个")
-    MONEY = "money", _("金额")
-    PERCENT = "percent", _("%")
-    RATIO = "ratio", _("比值")
-
-
 class EventKind(models.TextChoices):
     FAN_ADDED = "fan_added", _("加粉")
-    FAN_DELETED = "fan_deleted", _("删粉")
+    FAN_DELETED = "fan_deleted", _("删粉")  # the customer deleted the rep (被删)
+    FAN_REMOVED = "fan_removed", _("导购删客户")  # the rep deleted the customer
+    GROUP_JOIN = "group_join", _("入群")
+    GROUP_LEAVE = "group_leave", _("退群")
     INTERACTION = "interaction", _("互动")
     CONNECTION = "connection", _("有效建联")
     LEAD = "lead", _("留资")
@@ -59,6 +57,9 @@ class EventKind(models.TextChoices):
 KIND_COLUMN: dict[str, str] = {
     EventKind.FAN_ADDED: "fans_added",
     EventKind.FAN_DELETED: "fans_deleted",
+    EventKind.FAN_REMOVED: "fans_removed",
+    EventKind.GROUP_JOIN: "group_joins",
+    EventKind.GROUP_LEAVE: "group_leaves",
     EventKind.INTERACTION: "interactions",
     EventKind.CONNECTION: "connections",
     EventKind.LEAD: "leads",
@@ -80,6 +81,8 @@ KIND_COLUMN: dict[str, str] = {
     EventKind.REPORT_ON_TIME: "reports_on_time",
 }
 ROLLUP_COLUMNS: list[str] = [*KIND_COLUMN.values(), "orders", "items", "gmv", "cost"]
+# A customer leaves the pool when either side ends the contact; both are counted, apart.
+POOL_LEAVING = (EventKind.FAN_DELETED, EventKind.FAN_REMOVED)
 MONEY_COLUMNS = frozenset({"gmv", "cost"})
 # Customer contact that counts as "followed up" (a rep's to-do list ages from the last one).
 CONTACT_KINDS = (
@@ -104,7 +107,7 @@ class Source(models.TextChoices):
 @dataclass(frozen=True)
 class Metric:
     code: str
-    name: str
+    name: Label
     unit: str = Unit.COUNT
     lower_is_better: bool = False
     formula: str | None = None
@@ -134,6 +137,9 @@ BUILT_IN: dict[str, Metric] = {
     for m in [
         _base("fans_added", _("加粉数")),
         _base("fans_deleted", _("删粉数"), lower=True),
+        _base("fans_removed", _("导购删客户数"), lower=True),
+        _base("group_joins", _("入群人次")),
+        _base("group_leaves", _("退群人次"), lower=True),
         _base("fans_total", _("客群资产数"), source=Source.BALANCE, flow=False),
         _base("interactions", _("互动数")),
         _base("connections", _("有效建联数")),

@@ -14,19 +14,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db import connection, transaction
+from django.db import transaction
 from django_tenants.utils import schema_context
 
+from apps.common.schemas import current_schema
 from apps.kpis.catalogue import Metric
 
 Reader = Callable[..., dict]
 _sources: dict[str, tuple[tuple[Metric, ...], Reader]] = {}
+_reported: dict[str, tuple[str, ...]] = {}
 
 
-def metrics_source_register(*, source: str, metrics: list[Metric], reader: Reader) -> None:
+def metrics_source_register(*, source: str, metrics: list[Metric], reader: Reader, reported=()) -> None:
+    """`reported`: those of its metrics the daily report shows beside its own figures (for the
+    brands that have them)."""
     if any(metric.source != source for metric in metrics if not metric.is_derived):
         raise ValueError(f"base metrics registered for {source} must name it as their source")
+    if set(reported) - {metric.code for metric in metrics}:
+        raise ValueError(f"{source} can only report its own metrics")
     _sources[source] = (tuple(metrics), reader)
+    _reported[source] = tuple(reported)
+
+
+def reported_metrics() -> list[str]:
+    return [code for codes in _reported.values() for code in codes]
 
 
 def registered_metrics() -> dict[str, Metric]:
@@ -56,7 +67,7 @@ def figures_changed(*, member_ids, days) -> None:
     days = set(days)
     if not _listeners or not member_ids or not days:
         return
-    schema = connection.schema_name  # the commit may come after the caller has left the brand's schema
+    schema = current_schema()  # the commit may come after the caller has left the brand's schema
 
     def tell():
         with schema_context(schema):

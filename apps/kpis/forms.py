@@ -2,17 +2,13 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from apps.kpis.catalogue import Unit
+from apps.common.formatting import Unit
+from apps.common.forms import DATE
 from apps.kpis.models import Campaign, KpiSettings, Target
-from apps.kpis.selectors.metrics import metrics_registry
+from apps.kpis.selectors.metrics import metric_choices
 from apps.organisation.models import Team
 
 User = get_user_model()
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def metric_choices():
-    return [(m.code, f"{m.name} · {m.code}") for m in metrics_registry().values()]
 
 
 class CampaignForm(forms.ModelForm):

@@ -72,6 +72,7 @@ def _eval(node: ast.AST, values) -> Decimal:
     if isinstance(node, ast.UnaryOp):
         operand = _eval(node.operand, values)
         return -operand if isinstance(node.op, ast.USub) else operand
+    assert isinstance(node, ast.BinOp)  # parse() lets no other node through
     left, right = _eval(node.left, values), _eval(node.right, values)
     op = type(node.op)
     if op is ast.Add:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MinValueValidator
@@ -7,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.kpis.catalogue import Channel, EventKind
 from apps.organisation.roles import Role
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 16, "decimal_places": 2}
 USER = settings.AUTH_USER_MODEL
 
 
@@ -38,11 +40,13 @@ class Campaign(models.Model):
 
 
 class Customer(models.Model):
-    """A person in the pool (用户资产). Every field but `ref` is derived from the customer's events:
-    merged batch by batch as events arrive (services/rollups.customers_merge) and recomputed by a
-    rebuild (customers_refresh), which give the same result."""
+    """A person in the pool (用户资产). Every field but `ref` and `name` is derived from the
+    customer's events: merged batch by batch as events arrive (services/rollups.customers_merge)
+    and recomputed by a rebuild (customers_refresh), which give the same result. `name` is what a
+    connected source calls them (their WeChat name), kept as it last said."""
 
     ref = models.CharField(_("客户编号"), max_length=100, unique=True)
+    name = models.CharField(_("客户昵称"), max_length=100, blank=True, db_default="")  # raw inserts leave it out
     owner = models.ForeignKey(
         USER, verbose_name=_("所属导购"), null=True, blank=True, on_delete=models.PROTECT, related_name="customers"
     )
@@ -78,7 +82,7 @@ class Customer(models.Model):
         ]
 
     def __str__(self):
-        return self.ref
+        return self.name or self.ref
 
     @property
     def in_pool(self) -> bool:
@@ -125,6 +129,9 @@ class RollupSums(models.Model):
 
     fans_added = models.BigIntegerField(default=0)
     fans_deleted = models.BigIntegerField(default=0)
+    fans_removed = models.BigIntegerField(default=0)
+    group_joins = models.BigIntegerField(default=0)
+    group_leaves = models.BigIntegerField(default=0)
     interactions = models.BigIntegerField(default=0)
     connections = models.BigIntegerField(default=0)
     leads = models.BigIntegerField(default=0)
@@ -362,14 +369,15 @@ class ImportJob(models.Model):
     """A file of events being imported in the background, with its progress and outcome."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("排队中")
+        CHECKING = "checking", _("检查文件中")
+        PENDING = "pending", _("待开始")
         RUNNING = "running", _("导入中")
         DONE = "done", _("已完成")
         FAILED = "failed", _("失败")
 
     file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("文件名"), max_length=255)
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.CHECKING)
     rows_total = models.PositiveIntegerField(_("总行数"), default=0)
     rows_done = models.PositiveIntegerField(_("已处理"), default=0)
     created = models.PositiveIntegerField(_("新增"), default=0)
@@ -377,6 +385,7 @@ class ImportJob(models.Model):
     failed = models.PositiveIntegerField(_("出错"), default=0)
     message = models.CharField(_("说明"), max_length=500, blank=True)
     columns = models.JSONField(_("列名"), default=list)  # the file's header, in its order
+    preview = models.JSONField(_("预览"), default=dict, blank=True)  # the worker's check: fields, first rows
     created_by = models.ForeignKey(
         USER, verbose_name=_("导入人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -8,6 +8,12 @@ from config.celery import app
 logger = logging.getLogger(__name__)
 
 
+@app.task(acks_late=True)
+def check_events_file(job_id: int) -> str:
+    """Read an uploaded file once: its columns, its rows within the limits, a preview."""
+    return imports.import_job_check(job_id=job_id).status
+
+
 @app.task(bind=True, acks_late=True, max_retries=3, default_retry_delay=10)
 def import_events_file(self, job_id: int) -> None:
     """Resumable: each chunk commits with the job's progress, so a retry continues where it stopped."""

@@ -3,9 +3,13 @@ whose services lock them at the start and log every change."""
 
 from django.contrib import admin
 
-from apps.kpis.admin import ReadOnlyKpiAdmin
 from apps.leaderboards.models import Competition, CompetitionChange, Prize, Standing
-from apps.organisation.admin import brand_admin
+from apps.organisation.admin_site import ReadOnlyAdmin, brand_admin
+from apps.organisation.roles import Capability
+
+
+class ReadOnlyBoardAdmin(ReadOnlyAdmin):
+    view_capability = Capability.KPI_VIEW_BRAND  # who sees every figure sees every board
 
 
 class PrizeInline(admin.TabularInline):
@@ -24,7 +28,7 @@ class PrizeInline(admin.TabularInline):
 
 
 @admin.register(Competition, site=brand_admin)
-class CompetitionAdmin(ReadOnlyKpiAdmin):
+class CompetitionAdmin(ReadOnlyBoardAdmin):
     list_display = ["name", "metric", "scope", "starts_on", "ends_on", "frozen_at"]
     list_filter = ["scope", "tie_rule"]
     search_fields = ["name"]
@@ -32,14 +36,14 @@ class CompetitionAdmin(ReadOnlyKpiAdmin):
 
 
 @admin.register(Standing, site=brand_admin)
-class StandingAdmin(ReadOnlyKpiAdmin):
+class StandingAdmin(ReadOnlyBoardAdmin):
     list_display = ["competition", "position", "rank", "name", "team_name", "value", "prizes"]
     list_filter = ["competition"]
     list_select_related = ["competition"]
 
 
 @admin.register(CompetitionChange, site=brand_admin)
-class CompetitionChangeAdmin(ReadOnlyKpiAdmin):
+class CompetitionChangeAdmin(ReadOnlyBoardAdmin):
     list_display = ["at", "competition", "action", "actor", "reason"]
     list_filter = ["action"]
     list_select_related = ["competition", "actor"]

@@ -13,15 +13,16 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.common.api import ServiceErrorsMixin
-from apps.kpis.formatting import decimal_text
-from apps.kpis.periods import brand_today
+from apps.common.api import ref_field
+from apps.common.formatting import decimal_text
+from apps.common.periods import brand_today
 from apps.kpis.selectors.metrics import metrics_registry
 from apps.leaderboards import selectors
 from apps.leaderboards.boards import STANDING_PERIODS, Status, competition_board, competition_status
 from apps.leaderboards.models import Competition, CompetitionChange, Prize
 from apps.leaderboards.services import competitions as services
 from apps.leaderboards.services.competitions import RULE_FIELDS, PrizeSpec
+from apps.leaderboards.services.live import built_when_missing
 from apps.organisation.models import Team
 from apps.organisation.roles import Capability, Role
 from apps.tenants.selectors import current_brand
@@ -34,7 +35,7 @@ class PrizeSerializer(serializers.Serializer):
     rank_from = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     rank_to = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     tier = serializers.ChoiceField(choices=Prize.Tier.choices, required=False, allow_blank=True, default="")
-    label = serializers.CharField(max_length=100)
+    label = serializers.CharField(max_length=100)  # type: ignore[assignment]  # a field named like Field.label
 
 
 class CompetitionSerializer(serializers.ModelSerializer):
@@ -66,7 +67,7 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class ChangeSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    actor = ref_field("email")
 
     class Meta:
         model = CompetitionChange
@@ -184,18 +185,20 @@ _TOP = OpenApiParameter("top", int, description=f"How many from the top (0–{MA
 def _page(request, board, competition=None):
     time_zone = current_brand().time_zone
     viewer = request.user if isinstance(request.user, User) else None
-    return selectors.board_page(
-        board,
-        viewer=viewer,
-        metric=metrics_registry()[board.metric],
-        competition=competition,
-        top=_top(request),
-        time_zone=time_zone,
-        for_wall=viewer is None,
+    return built_when_missing(
+        selectors.board_page(
+            board,
+            viewer=viewer,
+            metric=metrics_registry()[board.metric],
+            competition=competition,
+            top=_top(request),
+            time_zone=time_zone,
+            for_wall=viewer is None,
+        )
     )
 
 
-class CompetitionViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
+class CompetitionViewSet(viewsets.ModelViewSet):
     """Competitions: one metric over brand-local days, ranked among people or teams, with prizes
     per rank range or per achievement tier. Rules are public from creation; once a competition
     has started only a brand admin may change them, giving a `reason` that is logged."""
@@ -218,8 +221,7 @@ class CompetitionViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
             teams = list(competition.teams.all()) if teams is None else teams
             prizes = [PrizeSpec.of(p) for p in competition.prizes.all()] if prizes is None else prizes
         prizes = [p if isinstance(p, PrizeSpec) else PrizeSpec(**p) for p in prizes or []]
-        serializer.instance = self.call(
-            services.competition_save,
+        serializer.instance = services.competition_save(
             actor=_actor(self.request),
             competition=competition,
             data=data,
@@ -235,7 +237,7 @@ class CompetitionViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
         self._save(serializer, serializer.instance)
 
     def perform_destroy(self, instance):
-        self.call(services.competition_delete, competition=instance, actor=_actor(self.request))
+        services.competition_delete(competition=instance, actor=_actor(self.request))
 
     @extend_schema(request=ReasonSerializer, responses=CompetitionSerializer)
     @action(detail=True, methods=["post"])
@@ -244,9 +246,7 @@ class CompetitionViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
         target = self.get_object()
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        competition = self.call(
-            services.competition_reopen, competition=target, actor=_actor(request), **body.validated_data
-        )
+        competition = services.competition_reopen(competition=target, actor=_actor(request), **body.validated_data)
         return Response(CompetitionSerializer(competition, context={"request": request}).data)
 
     @extend_schema(parameters=[_TOP], responses=BoardSerializer)
@@ -261,8 +261,9 @@ class CompetitionViewSet(ServiceErrorsMixin, viewsets.ModelViewSet):
     @extend_schema(responses=ChangeSerializer(many=True))
     @action(detail=True, methods=["get"])
     def changes(self, request, pk=None, **kwargs):
-        """Every change to the rules, each close and reopen, with who, when and why."""
-        return Response(ChangeSerializer(self.get_object().changes.select_related("actor"), many=True).data)
+        """Every change to the rules, each close and reopen, with who, when and why (paginated)."""
+        page = self.paginate_queryset(self.get_object().changes.select_related("actor"))
+        return self.get_paginated_response(ChangeSerializer(page, many=True).data)
 
 
 class StandingBoardView(APIView):

@@ -12,10 +12,12 @@ class LeaderboardsConfig(AppConfig):
 
         from apps.kpis.extensions import figures_changed_listen, metric_users_register
         from apps.leaderboards.selectors import metric_in_competition
-        from apps.leaderboards.services.live import figures_changed, people_changed
+        from apps.leaderboards.services.live import brand_restored, figures_changed, people_changed
         from apps.organisation.models import Membership
+        from apps.tenants import signals as tenants
 
         figures_changed_listen(figures_changed)
+        tenants.brand_restored.connect(brand_restored, dispatch_uid="leaderboards-brand-restored")
         metric_users_register(metric_in_competition)
         # Who competes follows roles, activity and teams, which the organisation app owns.
         for model in (get_user_model(), Membership):

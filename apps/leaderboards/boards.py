@@ -6,18 +6,22 @@ month for each headline metric). Both are ranked the same way and kept live the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from apps.common.periods import Period, brand_today
 from apps.common.request_memo import per_request
-from apps.kpis.periods import Period
+from apps.kpis.selectors.metrics import Buckets, Scope, metric_table, metrics_registry
 from apps.leaderboards.models import Competition, LeaderboardSettings, TieRule
 from apps.organisation.selectors import member_ids_of_teams
+from apps.tenants.selectors import current_brand
 
 User = get_user_model()
 STANDING_PERIODS = ("day", "week", "month")
@@ -59,8 +63,7 @@ def competition_board(competition: Competition) -> Board:
 
 @per_request
 def leaderboard_settings() -> LeaderboardSettings:
-    settings, _created = LeaderboardSettings.objects.get_or_create(pk=1)
-    return settings
+    return LeaderboardSettings.objects.get(pk=1)  # made with the brand (a data migration in the template)
 
 
 def standing_board(metric: str, kind: str, today: date, registry, settings: LeaderboardSettings) -> Board:
@@ -137,3 +140,82 @@ def competition_status(competition: Competition, now: datetime, time_zone: str) 
     if now < ends_at(competition, time_zone):
         return Status.RUNNING
     return Status.SETTLING
+
+
+PLACES = Decimal("0.0001")  # what Entry keeps: values compare equal once stored
+
+
+@dataclass
+class BoardContext:
+    """What reading or refreshing boards needs to know of the brand, loaded once."""
+
+    time_zone: str = field(default_factory=lambda: current_brand().time_zone)
+
+    @cached_property
+    def today(self) -> date:
+        return brand_today(self.time_zone)
+
+    @cached_property
+    def registry(self):
+        return metrics_registry()
+
+    @cached_property
+    def settings(self):
+        return leaderboard_settings()
+
+    @cached_property
+    def standing_field(self) -> frozenset[int]:
+        return standing_field(self.settings)
+
+    @cached_property
+    def competitions(self) -> dict[int, Competition]:
+        """Running and settling competitions: the ones whose boards are live."""
+        live = Competition.objects.filter(frozen_at__isnull=True, starts_on__lte=self.today).prefetch_related("teams")
+        return {c.pk: c for c in live if c.metric in self.registry}
+
+    def boards(self) -> list[Board]:
+        competitions = [competition_board(c) for c in self.competitions.values()]
+        return standing_boards(self.today, self.registry, self.settings) + competitions
+
+    def field(self, board: Board):
+        if board.competition_id is None:
+            return self.standing_field
+        competition = self.competitions.get(board.competition_id)
+        if competition is None:  # not live (a test, a reopened board): read it as it is
+            competition = Competition.objects.prefetch_related("teams").get(pk=board.competition_id)
+        return competition_field(competition)
+
+
+def values_of(board: Board, field_, subjects: Iterable[int], registry) -> dict[int, Decimal | None]:
+    """Each subject's value on the board (people, or teams of their competing people)."""
+    subjects = list(subjects)
+    if not subjects:
+        return {}
+    if board.by_team:
+        buckets = {team: field_.get(team, frozenset()) for team in subjects}
+        people = frozenset().union(*buckets.values())
+        table = metric_table(
+            [board.metric],
+            Scope(member_ids=people),
+            board.period,
+            group=Buckets.of(buckets),
+            keys=subjects,
+            registry=registry,
+        )
+    else:
+        table = metric_table(
+            [board.metric],
+            Scope(member_ids=frozenset(subjects)),
+            board.period,
+            group="member",
+            keys=subjects,
+            registry=registry,
+        )
+    values = {}
+    for subject in subjects:
+        value = table.get(subject, {}).get(board.metric)
+        if value is not None and board.per_capita and board.by_team:
+            size = len(field_.get(subject, ()))
+            value = value / size if size else None
+        values[subject] = value.quantize(PLACES) if value is not None else None
+    return values

@@ -3,7 +3,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.kpis.forms import DATE, metric_choices
+from apps.common.forms import DATE
+from apps.kpis.selectors.metrics import metric_choices
 from apps.leaderboards.models import Competition, Prize, TieRule
 from apps.leaderboards.services.competitions import PrizeSpec
 from apps.organisation.models import Team
@@ -15,7 +16,7 @@ DIRECTIONS = [("", _("按指标默认")), ("higher", _("越高越好")), ("lower
 
 
 def _tier_words() -> dict[str, str]:
-    words = {
+    words: dict[str, str] = {
         "达成": Prize.Tier.ACHIEVED,
         "超额": Prize.Tier.EXCEEDED,
         "achieved": Prize.Tier.ACHIEVED,
@@ -115,9 +116,10 @@ class CompetitionForm(forms.Form):
         """`reason`: "required" (changing a started competition), "backdating" (an admin setting
         one up, who must explain a start in the past), or "" (no reason asked)."""
         super().__init__(*args, **kwargs)
-        self.fields["metric"].choices = metric_choices()
-        self.fields["metric"].initial = "gmv"
-        self.fields["teams"].queryset = Team.objects.order_by("name")
+        metric, teams = self.fields["metric"], self.fields["teams"]
+        assert isinstance(metric, forms.ChoiceField) and isinstance(teams, forms.ModelMultipleChoiceField)
+        metric.choices, metric.initial = metric_choices(), "gmv"
+        teams.queryset = Team.objects.order_by("name")
         if reason == "required":
             self.fields["reason"].required = True
         elif reason == "backdating":

@@ -1,6 +1,8 @@
 """Competitions (a metric, a period, who takes part, prizes), their live entries and frozen
 standings, the log of every change to their rules, and the brand's standing boards."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -10,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.organisation.roles import Role
 
 USER = settings.AUTH_USER_MODEL
-VALUE = {"max_digits": 20, "decimal_places": 4}
+VALUE: dict[str, Any] = {"max_digits": 20, "decimal_places": 4}
 
 
 class TieRule(models.TextChoices):

@@ -10,7 +10,7 @@ from apps.kpis.selectors.targets import Subject, TargetBook, achievement, kpi_se
 from apps.leaderboards.boards import Board
 from apps.leaderboards.models import Prize
 
-_TIER_ORDER = [Prize.Tier.EXCEEDED, Prize.Tier.ACHIEVED]
+_TIER_ORDER: list[str] = [Prize.Tier.EXCEEDED, Prize.Tier.ACHIEVED]
 TIER_LABELS = dict(Prize.Tier.choices)
 
 
@@ -25,7 +25,11 @@ def prizes_won(prizes: Iterable[Prize], rank: int | None, tier: str | None) -> l
     if rank is None:
         return []
     prizes = list(prizes)
-    won = [p.label for p in prizes if p.rank_from is not None and p.rank_from <= rank <= p.rank_to]
+    won = [
+        p.label
+        for p in prizes
+        if p.rank_from is not None and p.rank_to is not None and p.rank_from <= rank <= p.rank_to
+    ]
     reached = _TIER_ORDER[_TIER_ORDER.index(tier) :] if tier in _TIER_ORDER else []
     for level in reached:
         tier_prizes = [p.label for p in prizes if p.tier == level]
@@ -51,9 +55,9 @@ class TierJudge:
     def target(self, subject_id: int) -> Decimal | None:
         if self.board.by_team:
             members = (self.field or {}).get(subject_id, ())
-            value, _test = self.book.target(self.metric, Subject("team", subject_id), members)
+            value = self.book.target(self.metric, Subject("team", subject_id), members).value
         else:
-            value, _test = self.book.target(self.metric, Subject("person", subject_id))
+            value = self.book.target(self.metric, Subject("person", subject_id)).value
         return value
 
     def tier(self, subject_id: int, value: Decimal | None) -> str | None:

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TypeGuard
 
 from apps.leaderboards.boards import Board
 from apps.leaderboards.models import TieRule
@@ -41,7 +42,7 @@ def subject_of(member_: str | bytes) -> int:
     return int(text.rsplit(":", 1)[1])
 
 
-def on_board(value: Decimal | None, lower_is_better: bool) -> bool:
+def on_board(value: Decimal | None, lower_is_better: bool) -> TypeGuard[Decimal]:
     """Nothing yet (no value, or zero of something to be gained) is not a result to rank."""
     return value is not None and (lower_is_better or value != 0)
 
@@ -61,7 +62,7 @@ class Ranked:
     achieved_at: datetime | None = None
 
 
-def rank_all(entries: Iterable[tuple[int, Decimal, datetime | None]], board: Board) -> list[Ranked]:
+def rank_all(entries: Iterable[tuple[int, Decimal | None, datetime | None]], board: Board) -> list[Ranked]:
     """Order and rank (subject, value, achieved at) the way the live board does."""
     keyed = [
         (score(value, board.lower_is_better), member(subject, at, board.tie_rule), subject, value, at)

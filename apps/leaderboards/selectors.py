@@ -10,33 +10,37 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import redis
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from apps.common.periods import Period
 from apps.kpis.catalogue import Metric
-from apps.kpis.selectors.metrics import metrics_registry
+from apps.kpis.selectors.metrics import Scope, metric_table, metrics_registry
 from apps.leaderboards import store
 from apps.leaderboards.boards import (
     Board,
+    BoardContext,
     Status,
     competition_board,
     competition_status,
     leaderboard_settings,
     standing_board,
+    values_of,
 )
-from apps.leaderboards.models import Competition, Prize, Standing, TieRule
+from apps.leaderboards.models import Competition, Entry, Prize, Standing, TieRule
 from apps.leaderboards.prizes import TierJudge, has_tier_prizes, prize_line, prizes_won
 from apps.leaderboards.ranking import Ranked, member, qualifies, rank_all, score, subject_of, value_of
-from apps.leaderboards.services import live
 from apps.organisation.models import Membership, Team
 from apps.organisation.roles import Capability, can
 
 User = get_user_model()
+_NEXT_TIER: dict[str | None, str] = {None: Prize.Tier.ACHIEVED, Prize.Tier.ACHIEVED: Prize.Tier.EXCEEDED}
 log = logging.getLogger(__name__)
 TOP = 50
 
@@ -89,6 +93,7 @@ class BoardPage:
     version: int
     show_amounts: bool  # for this viewer
     prizes: list[Prize] = field(default_factory=list)
+    built: bool = True  # False: Redis lacked this live board; it was computed from PostgreSQL
 
     @property
     def frozen(self) -> bool:
@@ -142,35 +147,44 @@ def snapshot_of(
     )
 
 
-def _live_snapshot(board: Board, *, top: int, subject, prize_position: int) -> tuple[store.Snapshot, int | None]:
-    """(snapshot, field size) of a live board; field size None means the snapshot knows it."""
+def _live_snapshot(board: Board, *, top: int, subject, prize_position: int) -> tuple[store.Snapshot, int | None, bool]:
+    """(snapshot, field size, whether Redis had it) of a live board; field size None means the
+    snapshot knows it. What Redis lacks is computed from PostgreSQL here, never built here: a
+    read changes nothing (the caller asks a worker to build it, see BoardPage.built)."""
     qualifying = score(board.min_value, board.lower_is_better) if board.min_value is not None else None
     args = {"top": top, "subject": subject, "prize_position": prize_position, "qualifying_score": qualifying}
     try:
         snapshot = store.read(board, **args)
-        if snapshot is None:
-            live.board_ensure(board)
-            snapshot = store.read(board, **args)
         if snapshot is not None:
-            return snapshot, None
+            return snapshot, None, True
     except redis.RedisError:
         log.warning("leaderboards: Redis unavailable, board %s computed from PostgreSQL", board.key, exc_info=True)
-    brand = live.Brand()
-    field_ = brand.field(board)
-    values = live.values_of(board, field_, field_, brand.registry)
-    ranked = rank_all(((s, v, None) for s, v in values.items()), board)
-    version = int(timezone.now().timestamp() * 1000)
-    return snapshot_of(ranked, board, top=top, subject=subject, prize_position=prize_position, version=version), len(
-        field_
-    )
+    context = BoardContext()
+    field_ = context.field(board)
+    values = values_of(board, field_, field_, context.registry)
+    now = timezone.now()
+    reached = _reached(board, values, now)
+    ranked = rank_all(((s, v, reached.get(s, now)) for s, v in values.items()), board)
+    version = int(now.timestamp() * 1000)
+    snapshot = snapshot_of(ranked, board, top=top, subject=subject, prize_position=prize_position, version=version)
+    return snapshot, len(field_), False
+
+
+def _reached(board: Board, values: dict, now) -> dict:
+    """When each value was reached, as the stored entries say (a competition's ties follow it);
+    a value the entries have not seen yet was reached now, as the next refresh will record."""
+    if board.competition_id is None:
+        return {}
+    stored = Entry.objects.filter(competition_id=board.competition_id).values_list("subject_id", "value", "achieved_at")
+    return {subject: at for subject, value, at in stored if values.get(subject) == value}
 
 
 def _frozen_snapshot(competition: Competition, board: Board, *, top: int, subject, prize_position: int):
     standings = list(competition.standings.all())
     ranked = [
-        Ranked(s.team_id if competition.by_team else s.person_id or 0, s.value, s.position, s.rank) for s in standings
+        Ranked((s.team_id if competition.by_team else s.person_id) or 0, s.value, s.position, s.rank) for s in standings
     ]
-    version = int(competition.frozen_at.timestamp() * 1000)
+    version = int(competition.frozen_at.timestamp() * 1000) if competition.frozen_at else 0
     snapshot = snapshot_of(ranked, board, top=top, subject=subject, prize_position=prize_position, version=version)
     return snapshot, standings
 
@@ -233,21 +247,22 @@ def board_page(
     subject = None if for_wall else participant_subject(board, competition, viewer)
     show_amounts = board.show_amounts or (not for_wall and can(viewer, Capability.KPI_VIEW_BRAND))
     if status == Status.UPCOMING:
-        field_size = len(live.Brand().field(board))
+        field_size = len(BoardContext().field(board))
         return BoardPage(board, metric, status, [], None, field_size, 0, 0, prize_rank, 0, show_amounts, prizes)
-    args = {"top": top, "subject": subject, "prize_position": prize_rank or 0}
+    position = prize_rank or 0
     frozen: dict[int, Standing] = {}
-    if status == Status.CLOSED:
-        snapshot, standings = _frozen_snapshot(competition, board, **args)
-        frozen = {(s.team_id if competition.by_team else s.person_id): s for s in standings}
+    built = True
+    if status == Status.CLOSED and competition is not None:
+        snapshot, standings = _frozen_snapshot(competition, board, top=top, subject=subject, prize_position=position)
+        frozen = {(s.team_id if competition.by_team else s.person_id) or 0: s for s in standings}
         field_size = len(standings)
     else:
-        snapshot, field_size = _live_snapshot(board, **args)
-        field_size = snapshot.field_size if field_size is None else field_size
+        snapshot, live_size, built = _live_snapshot(board, top=top, subject=subject, prize_position=position)
+        field_size = snapshot.field_size if live_size is None else live_size
     shown = [(subject_of(m), s) for m, s in snapshot.top]
     names = _names(board, {s for s, _score in shown} | ({subject} if subject else set()))
     judge = (
-        TierJudge(board, metrics_registry(), live.Brand().field(board) if board.by_team else None)
+        TierJudge(board, metrics_registry(), BoardContext().field(board) if board.by_team else None)
         if (has_tier_prizes(prizes) and not frozen)
         else None
     )
@@ -286,6 +301,7 @@ def board_page(
         snapshot.version,
         show_amounts,
         prizes,
+        built,
     )
 
 
@@ -319,7 +335,7 @@ def _mine(board, metric, snapshot: store.Snapshot, subject: int, names, prizes, 
     else:
         if judge is not None:
             mine.tier = judge.tier(subject, value)
-            mine.next_tier = {None: Prize.Tier.ACHIEVED, Prize.Tier.ACHIEVED: Prize.Tier.EXCEEDED}.get(mine.tier)
+            mine.next_tier = _NEXT_TIER.get(mine.tier)
             line = judge.line(subject, mine.next_tier) if mine.next_tier else None
             if line is not None and value is not None:
                 mine.gap_tier = max(Decimal(0), (value - line) if lower else (line - value)).quantize(Decimal("0.01"))
@@ -417,3 +433,51 @@ def standing_board_of(metric: str, kind: str, today: date) -> Board:
 
 def metric_in_competition(code: str) -> bool:
     return Competition.objects.filter(metric=code).exists()
+
+
+def gmv_movers(day: date, rep_ids: list[int], registry, *, movers: int) -> dict:
+    """Month-to-date GMV ranks among reps at the end of the day against the day before: the top
+    three, and the `movers` who climbed most."""
+    month_start = day.replace(day=1)
+    board = Board(key="report", metric="gmv", period=Period.custom(month_start, day), lower_is_better=False)
+
+    def ranks(period: Period) -> dict[int, int]:
+        table = metric_table(["gmv"], Scope.brand(), period, group="member", keys=rep_ids, registry=registry)
+        ranked = rank_all(((pk, table[pk]["gmv"], None) for pk in rep_ids), board)
+        return {r.subject_id: r.rank for r in ranked if r.rank is not None}  # no qualifying line: all ranked
+
+    ranks_now = ranks(board.period)
+    ranks_before = ranks(Period.custom(month_start, day - timedelta(days=1))) if day > month_start else {}
+    moves: list[dict[str, Any]] = [
+        {"id": pk, "rank": rank, "before": ranks_before.get(pk), "up": ranks_before[pk] - rank}
+        for pk, rank in ranks_now.items()
+        if pk in ranks_before and ranks_before[pk] > rank
+    ]
+    moves.sort(key=lambda move: (-move["up"], move["rank"]))
+    top = [
+        {"id": pk, "rank": rank, "before": ranks_before.get(pk)}
+        for pk, rank in sorted(ranks_now.items(), key=lambda r: r[1])
+        if rank <= 3
+    ]
+    return {"top": top, "up": moves[:movers]}
+
+
+def competition_tops(day: date, registry, time_zone: str, *, top: int = 3) -> list[dict]:
+    """Each competition running on the day with its first `top`, as a room sees them."""
+    running = Competition.objects.filter(starts_on__lte=day, ends_on__gte=day).prefetch_related("prizes", "teams")
+    result = []
+    for competition in running:
+        if competition.metric not in registry:
+            continue
+        page = board_page(
+            competition_board(competition),
+            viewer=None,
+            metric=registry[competition.metric],
+            competition=competition,
+            top=top,
+            time_zone=time_zone,
+            for_wall=True,
+        )
+        rows = [{"rank": row.rank, "name": row.name, "value": row.value} for row in page.rows]
+        result.append({"id": competition.pk, "name": competition.name, "metric": competition.metric, "top": rows})
+    return result

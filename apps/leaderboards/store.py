@@ -21,6 +21,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 
+from apps.common.schemas import current_schema
 from apps.leaderboards.boards import Board
 
 # The version moves only when something did: viewers polling an unchanged board get 204s.
@@ -118,7 +119,7 @@ def _script(source: str):
 
 
 def _prefix() -> str:
-    return f"lb:{connection.settings_dict['NAME']}:{connection.schema_name}"
+    return f"lb:{connection.settings_dict['NAME']}:{current_schema()}"
 
 
 def _board_keys(board_key: str) -> list[str]:
@@ -261,6 +262,11 @@ def take_dirty() -> tuple[set[int], set[str]]:
 
 def done_dirty() -> None:
     client().delete(*_dirty_keys()[2:])
+
+
+def claim_build(seconds: int = 30) -> bool:
+    """True for the first to ask for a build of missing boards within `seconds`."""
+    return bool(client().set(f"{_prefix()}:build-asked", 1, nx=True, ex=seconds))
 
 
 def lock(timeout: int = 120):

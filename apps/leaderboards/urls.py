@@ -12,17 +12,17 @@ urlpatterns = [
     path("leaderboards/tv/slide/", views.TvSlideView.as_view(), name="tv_slide"),
     path("leaderboards/walls/", views.WallLinksView.as_view(), name="walls"),
     path("leaderboards/walls/<int:pk>/revoke/", views.WallLinkRevokeView.as_view(), name="wall_revoke"),
-    # A shop-floor TV, by link: the secret is the only key (leaderboards.views.WallLinkAccess).
-    path("wall/<str:secret>/", views.WallView.as_view(), name="wall"),
-    path("wall/<str:secret>/slide/", views.WallSlideView.as_view(), name="wall_slide"),
+    # A shop-floor TV, by link: the same views, the secret the only key (leaderboards.views.BoardMixin).
+    path("wall/<str:secret>/", views.TvView.as_view(), name="wall"),
+    path("wall/<str:secret>/slide/", views.TvSlideView.as_view(), name="wall_slide"),
     path(
         "wall/<str:secret>/standing/<str:metric>/<str:kind>/live/",
-        views.WallStandingLiveView.as_view(),
+        views.StandingLiveView.as_view(),
         name="wall_standing_live",
     ),
     path(
         "wall/<str:secret>/competitions/<int:pk>/live/",
-        views.WallCompetitionLiveView.as_view(),
+        views.CompetitionLiveView.as_view(),
         name="wall_competition_live",
     ),
     path("leaderboards/competitions/new/", views.CompetitionFormView.as_view(), name="competition_create"),

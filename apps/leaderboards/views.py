@@ -3,6 +3,8 @@ competition set-up, history, and the wall display."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import redis
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,17 +17,25 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from apps.common.views import ServiceActionView, ServiceFormView
-from apps.kpis.periods import brand_today
+from apps.common.periods import brand_today
+from apps.common.schemas import brand_of
 from apps.kpis.selectors.metrics import metrics_registry
 from apps.leaderboards import selectors, store
-from apps.leaderboards.boards import STANDING_LABELS, STANDING_PERIODS, Status, competition_board, competition_status
+from apps.leaderboards.boards import (
+    STANDING_LABELS,
+    STANDING_PERIODS,
+    Board,
+    Status,
+    competition_board,
+    competition_status,
+)
 from apps.leaderboards.forms import CompetitionForm, LeaderboardSettingsForm, ReasonForm, WallLinkForm
 from apps.leaderboards.models import Competition, WallLink
 from apps.leaderboards.services import competitions as services
+from apps.leaderboards.services.live import built_when_missing
 from apps.leaderboards.services.settings import leaderboard_settings_update
 from apps.leaderboards.services.walls import wall_link_create, wall_link_open, wall_link_revoke
-from apps.organisation.permissions import CapabilityRequiredMixin
+from apps.organisation.permissions import CapabilityRequiredMixin, ServiceActionView, ServiceFormView
 from apps.organisation.roles import Capability, can, role_labels
 
 POLL_SECONDS = 1
@@ -33,16 +43,50 @@ TV_TOP = 10
 TV_ROTATE_SECONDS = 20
 
 
+@dataclass(frozen=True)
+class Screen:
+    """Who is watching a board: a person on their page, or a wall (the logged-in TV page, or a
+    shop-floor TV opened by a wall link, whose secret is then the only key). The same views serve
+    all three; the screen says how many rows, whether anyone's own place shows, and where polls go."""
+
+    wall: bool = False
+    secret: str | None = None  # a wall link's
+
+    @property
+    def top(self) -> int:
+        return TV_TOP if self.wall else selectors.TOP
+
+    def url(self, name: str, *args) -> str:
+        """A board URL for this screen (a wall link's own URLs carry its secret)."""
+        if self.secret is None:
+            return reverse(f"leaderboards:{name}", args=args)
+        return reverse(f"leaderboards:wall_{name.removeprefix('tv_')}", args=[self.secret, *args])
+
+
 class BoardMixin(CapabilityRequiredMixin):
-    """A board page or its live fragment: which board, and the page as this viewer sees it."""
+    """A board page or its live fragment: which board, the screen watching it, and the page as
+    that screen shows it. With a wall link's secret in the URL the secret is checked instead of
+    a capability (an unknown or revoked one is a 404) and the viewer is nobody."""
 
     required_capability = Capability.LEADERBOARDS_VIEW
-    top = selectors.TOP
-    for_wall = False
+    always_wall = False  # the TV pages; the live fragments are walls when asked (?wall=1)
+
+    def dispatch(self, request, *args, **kwargs):
+        if "secret" not in kwargs:
+            return super().dispatch(request, *args, **kwargs)
+        if wall_link_open(kwargs["secret"]) is None:
+            raise Http404
+        return View.dispatch(self, request, *args, **kwargs)
+
+    @cached_property
+    def screen(self) -> Screen:
+        secret = self.kwargs.get("secret")
+        wall = self.always_wall or secret is not None or self.request.GET.get("wall") == "1"
+        return Screen(wall=wall, secret=secret)
 
     @cached_property
     def time_zone(self) -> str:
-        return self.request.tenant.time_zone
+        return brand_of(self.request).time_zone
 
     @cached_property
     def today(self):
@@ -52,27 +96,33 @@ class BoardMixin(CapabilityRequiredMixin):
     def registry(self):
         return metrics_registry()
 
-    def board_and_competition(self):
+    def board_and_competition(self) -> tuple[Board, Competition | None]:
         raise NotImplementedError
 
     @cached_property
-    def board_pair(self):
+    def board_pair(self) -> tuple[Board, Competition | None]:
         """This request's board and competition, looked up once."""
         return self.board_and_competition()
 
     def live_url(self) -> str:
-        raise NotImplementedError
+        board, competition = self.board_pair
+        if competition is not None:
+            return self.screen.url("competition_live", competition.pk)
+        _s, metric, kind, _start = board.key.split(":")
+        return self.screen.url("standing_live", metric, kind)
 
     def page(self):
         board, competition = self.board_pair
-        return selectors.board_page(
-            board,
-            viewer=self.request.user,
-            metric=self.registry[board.metric],
-            competition=competition,
-            top=self.top,
-            time_zone=self.time_zone,
-            for_wall=self.for_wall,
+        return built_when_missing(
+            selectors.board_page(
+                board,
+                viewer=None if self.screen.secret else self.request.user,
+                metric=self.registry[board.metric],
+                competition=competition,
+                top=self.screen.top,
+                time_zone=self.time_zone,
+                for_wall=self.screen.wall,
+            )
         )
 
     def board_context(self) -> dict:
@@ -81,26 +131,17 @@ class BoardMixin(CapabilityRequiredMixin):
             "page": page,
             "live_url": self.live_url(),
             "poll_seconds": POLL_SECONDS,
-            "wall": self.for_wall,
-            "drill": can(self.request.user, Capability.KPI_VIEW_BRAND) and not self.for_wall,
-            "currency": self.request.tenant.currency,
+            "wall": self.screen.wall,
+            "drill": not self.screen.wall and can(self.request.user, Capability.KPI_VIEW_BRAND),
+            "currency": brand_of(self.request).currency,
         }
 
 
 class LiveFragmentMixin(BoardMixin):
-    """htmx, every second: 204 (nothing to swap) while the board's version is the one shown.
-    `?wall=1`: the wall display's version of the board."""
-
-    @cached_property
-    def for_wall(self) -> bool:
-        return self.request.GET.get("wall") == "1"
-
-    @property
-    def top(self) -> int:
-        return TV_TOP if self.for_wall else selectors.TOP
+    """htmx, every second: 204 (nothing to swap) while the board's version is the one shown."""
 
     def get_template_names(self):
-        return ["leaderboards/_tv_board.html" if self.for_wall else "leaderboards/_board.html"]
+        return ["leaderboards/_tv_board.html" if self.screen.wall else "leaderboards/_board.html"]
 
     def get(self, request, *args, **kwargs):
         board, _competition = self.board_pair
@@ -134,10 +175,6 @@ class StandingMixin(BoardMixin):
     def board_and_competition(self):
         metric, kind = self.metric_and_kind
         return selectors.standing_board_of(metric, kind, self.today), None
-
-    def live_url(self) -> str:
-        metric, kind = self.metric_and_kind
-        return reverse("leaderboards:standing_live", args=[metric, kind])
 
 
 class LeaderboardsView(StandingMixin, TemplateView):
@@ -177,9 +214,6 @@ class CompetitionMixin(BoardMixin):
         if self.competition.metric not in self.registry:  # a custom metric deleted since
             raise Http404
         return competition_board(self.competition), self.competition
-
-    def live_url(self) -> str:
-        return reverse("leaderboards:competition_live", args=[self.competition.pk])
 
 
 class CompetitionView(CompetitionMixin, TemplateView):
@@ -227,7 +261,7 @@ class CompetitionFormView(ServiceFormView):
     def started(self) -> bool:
         if self.competition is None:
             return False
-        status = competition_status(self.competition, timezone.now(), self.request.tenant.time_zone)
+        status = competition_status(self.competition, timezone.now(), brand_of(self.request).time_zone)
         if status == Status.CLOSED:
             raise PermissionDenied
         return status != Status.UPCOMING
@@ -241,7 +275,7 @@ class CompetitionFormView(ServiceFormView):
         if self.competition is not None and self.request.method == "GET":
             kwargs["initial"] = CompetitionForm.initial_for(self.competition)
         if self.competition is None and self.request.method == "GET":
-            kwargs["initial"] = {"starts_on": brand_today(self.request.tenant.time_zone)}
+            kwargs["initial"] = {"starts_on": brand_today(brand_of(self.request).time_zone)}
         return kwargs
 
     def get(self, request, *args, **kwargs):
@@ -318,26 +352,24 @@ class HistoryView(CapabilityRequiredMixin, TemplateView):
 # --- the wall display -------------------------------------------------------------------------
 
 
-class TvView(CapabilityRequiredMixin, TemplateView):
+class TvView(BoardMixin, TemplateView):
     """Full screen, large type, no menus: rotates through the running competitions (or the
     standing boards when none runs) and keeps polling through network blips."""
 
-    required_capability = Capability.LEADERBOARDS_VIEW
     template_name = "leaderboards/tv.html"
-
-    def slide_url(self) -> str:
-        return reverse("leaderboards:tv_slide")
+    always_wall = True
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(rotate_seconds=TV_ROTATE_SECONDS, slide_url=self.slide_url(), **kwargs)
+        return super().get_context_data(
+            rotate_seconds=TV_ROTATE_SECONDS, slide_url=self.screen.url("tv_slide"), **kwargs
+        )
 
 
 class TvSlideView(BoardMixin, TemplateView):
     """htmx: the slide after `after` in the rotation (a competition board or a standing board)."""
 
     template_name = "leaderboards/_tv_slide.html"
-    top = TV_TOP
-    for_wall = True
+    always_wall = True
 
     @cached_property
     def slides(self) -> list[str]:
@@ -355,94 +387,28 @@ class TvSlideView(BoardMixin, TemplateView):
         index = self.slides.index(after) + 1 if after in self.slides else 0
         return self.slides[index % len(self.slides)]
 
-    @cached_property
-    def competition(self) -> Competition | None:
-        if self.slide and self.slide.startswith("c:"):
-            return Competition.objects.prefetch_related("prizes", "teams").get(pk=int(self.slide[2:]))
-        return None
-
     def board_and_competition(self):
-        if self.competition is not None:
-            return competition_board(self.competition), self.competition
+        assert self.slide is not None  # asked only when there is a slide
+        if self.slide.startswith("c:"):
+            competition = Competition.objects.prefetch_related("prizes", "teams").get(pk=int(self.slide[2:]))
+            return competition_board(competition), competition
         _s, metric, kind = self.slide.split(":")
         return selectors.standing_board_of(metric, kind, self.today), None
 
-    def live_url(self) -> str:
-        if self.competition is not None:
-            return reverse("leaderboards:competition_live", args=[self.competition.pk])
-        _s, metric, kind = self.slide.split(":")
-        return reverse("leaderboards:standing_live", args=[metric, kind])
-
-    def slide_url(self) -> str:
-        return reverse("leaderboards:tv_slide")
-
     def get_context_data(self, **kwargs):
+        common = {"rotate_seconds": TV_ROTATE_SECONDS, "slide_url": self.screen.url("tv_slide")}
         if self.slide is None:
-            return super().get_context_data(
-                slide=None, rotate_seconds=TV_ROTATE_SECONDS, slide_url=self.slide_url(), **kwargs
-            )
-        board_context = self.board_context()
+            return super().get_context_data(slide=None, **common, **kwargs)
+        _board, competition = self.board_pair
         return super().get_context_data(
             slide=self.slide,
-            competition=self.competition,
-            period_label=STANDING_LABELS.get(self.slide.split(":")[-1]) if self.competition is None else None,
-            rotate_seconds=TV_ROTATE_SECONDS,
+            competition=competition,
+            period_label=STANDING_LABELS.get(self.slide.split(":")[-1]) if competition is None else None,
             slide_count=len(self.slides),
-            slide_url=self.slide_url(),
-            **board_context,
+            **common,
+            **self.board_context(),
             **kwargs,
         )
-
-
-# --- the wall display opened by link (a shop-floor TV: nobody logged in) ------------------------
-
-
-class WallLinkAccess:
-    """The secret in the URL is the key: an unknown or revoked one is a 404. The viewer is nobody
-    and the board is the room's view; the logged-in pages' capability check is not made (dispatch
-    goes straight to the view), and these views reach nothing but the boards."""
-
-    for_wall = True
-    required_capability = None  # not checked: see dispatch
-
-    def dispatch(self, request, *args, **kwargs):
-        if wall_link_open(kwargs["secret"]) is None:
-            raise Http404
-        return View.dispatch(self, request, *args, **kwargs)
-
-    def wall_url(self, name: str, *args) -> str:
-        return reverse(f"leaderboards:{name}", args=[self.kwargs["secret"], *args])
-
-    def slide_url(self) -> str:
-        return self.wall_url("wall_slide")
-
-    def standing_live_url(self, metric: str, kind: str) -> str:
-        return self.wall_url("wall_standing_live", metric, kind)
-
-    def competition_live_url(self, competition: Competition) -> str:
-        return self.wall_url("wall_competition_live", competition.pk)
-
-
-class WallView(WallLinkAccess, TvView):
-    pass
-
-
-class WallSlideView(WallLinkAccess, TvSlideView):
-    def live_url(self) -> str:
-        if self.competition is not None:
-            return self.competition_live_url(self.competition)
-        _s, metric, kind = self.slide.split(":")
-        return self.standing_live_url(metric, kind)
-
-
-class WallStandingLiveView(WallLinkAccess, StandingLiveView):
-    def live_url(self) -> str:
-        return self.standing_live_url(*self.metric_and_kind)
-
-
-class WallCompetitionLiveView(WallLinkAccess, CompetitionLiveView):
-    def live_url(self) -> str:
-        return self.competition_live_url(self.competition)
 
 
 class WallLinksView(ServiceFormView):

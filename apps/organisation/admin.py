@@ -1,75 +1,17 @@
-"""The brand admin, on each brand's site: its own schema, for people holding admin_site.use."""
+"""People, teams, API keys and the audit log in the brand admin (the site: admin_site.py)."""
 
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
 from django import forms
 from django.contrib import admin
-from django.contrib.auth import REDIRECT_FIELD_NAME
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
+from apps.organisation.admin_site import CapabilityModelAdmin, brand_admin
 from apps.organisation.forms import RolesField
 from apps.organisation.models import ApiKey, Membership, Team
 from apps.organisation.roles import Capability, Role, can
 from apps.organisation.selectors import is_last_admin
-
-
-class BrandAdminSite(admin.AdminSite):
-    site_header = _("私域平台 · 品牌后台")
-    site_title = _("品牌后台")
-
-    def has_permission(self, request):
-        return can(request.user, Capability.BRAND_ADMIN_SITE)
-
-    def admin_view(self, view, cacheable=False):
-        wrapped = super().admin_view(view, cacheable)
-
-        def guard(request, *args, **kwargs):
-            # Signed in without the role: a plain 403, not another login form.
-            if request.user.is_authenticated and not self.has_permission(request):
-                raise PermissionDenied
-            return wrapped(request, *args, **kwargs)
-
-        return guard
-
-    def login(self, request, extra_context=None):
-        """One sign-in page per brand: the admin sends people to it."""
-        if request.user.is_authenticated and not self.has_permission(request):
-            raise PermissionDenied
-        next_url = request.GET.get(REDIRECT_FIELD_NAME, reverse("brand_admin:index"))
-        return redirect_to_login(next_url, reverse("accounts:login"))
-
-
-brand_admin = BrandAdminSite(name="brand_admin")
-
-
-class CapabilityModelAdmin(admin.ModelAdmin):
-    """Every brand-admin page asks roles.py, not Django's per-model permission table."""
-
-    @admin.display(description=_("角色"))
-    def role_names(self, obj):
-        return "、".join(obj.role_labels) or "—"
-
-    def _allowed(self, request):
-        return can(request.user, Capability.ORG_MANAGE)
-
-    def has_module_permission(self, request):
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_add_permission(self, request):
-        return self._allowed(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # people are deactivated, teams deleted through the service's checks
 
 
 class PersonAdminForm(forms.ModelForm):
@@ -132,8 +74,16 @@ class TeamAdmin(CapabilityModelAdmin):
 @admin.register(ApiKey, site=brand_admin)
 class ApiKeyAdmin(CapabilityModelAdmin):
     list_display = ["name", "prefix", "role_names", "created", "last_used_at", "revoked"]
-    readonly_fields = ["prefix", "created", "last_used_at", "revoked_at", "created_by", "name", "roles", "revoked"]
-    fields = readonly_fields
+    readonly_fields = fields = (
+        "prefix",
+        "created",
+        "last_used_at",
+        "revoked_at",
+        "created_by",
+        "name",
+        "roles",
+        "revoked",
+    )
 
     def _allowed(self, request):
         return can(request.user, Capability.API_KEYS_MANAGE)

@@ -1,8 +1,15 @@
-from django.db import connection
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from apps.common.schemas import current_schema
+from apps.organisation.models import Team
 from apps.organisation.roles import ROLE_HOMES, Capability, Role, can
+
+
+def _hands_over(user) -> bool:
+    """Ops see every handover; a team's lead sees their reps' (and is told when one deletes a customer)."""
+    return can(user, Capability.WECOM_HANDOVER) or Team.objects.filter(leader=user).exists()
+
 
 # The brand site's menu and the capability each entry needs: sections in the bar, set-up pages
 # in the "设置" menu.
@@ -15,10 +22,13 @@ _SECTIONS = [
     (_("写日报"), "reports:my_logs", Capability.DAILY_LOG_FILE),
     (_("人员"), "organisation:people", Capability.ORG_VIEW),
     (_("团队"), "organisation:teams", Capability.ORG_VIEW),
+    (_("渠道活码"), "wecom:codes", Capability.WECOM_CODES),
+    (_("客户交接"), "wecom:handover", _hands_over),
 ]
 # Sections that show a live count next to their name (polled by htmx).
-_BADGES = {"compliance:violations": "compliance:open_count"}
+_BADGES = {"compliance:violations": "compliance:open_count", "wecom:handover": "wecom:alert_count"}
 _SETTINGS = [
+    (_("企业微信"), "wecom:settings", Capability.WECOM_MANAGE),
     (_("KPI 目标"), "kpis:targets", Capability.TARGETS_MANAGE),
     (_("指标与公式"), "kpis:metrics", Capability.METRICS_MANAGE),
     (_("达成档位与权重"), "kpis:settings", Capability.METRICS_MANAGE),
@@ -37,7 +47,7 @@ _SETTINGS = [
 def navigation(request):
     """The brand site's menu: the homes of the roles one holds, then what one may see and manage."""
     user = getattr(request, "user", None)
-    if connection.schema_name == "public" or user is None or not user.is_authenticated:
+    if current_schema() == "public" or user is None or not user.is_authenticated:
         return {}
     labels = dict(Role.choices)
     homes = [(labels[role], reverse(url)) for role, cap, url in ROLE_HOMES if can(user, cap) and role in user.roles]
@@ -49,7 +59,7 @@ def navigation(request):
         "nav_sections": [
             (label, reverse(url), reverse(_BADGES[url]) if url in _BADGES else None)
             for label, url, cap in _SECTIONS
-            if can(user, cap)
+            if (cap(user) if callable(cap) else can(user, cap))
         ],
         "nav_settings": [(label, reverse(url)) for label, url, cap in _SETTINGS if can(user, cap)],
         "nav_api_docs": can(user, Capability.ORG_VIEW),

@@ -82,8 +82,8 @@ class ApiKey(AbstractAPIKey):
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 
     class Meta(AbstractAPIKey.Meta):
-        verbose_name = _("API 密钥")
-        verbose_name_plural = _("API 密钥")
+        verbose_name = _("API 密钥")  # type: ignore[assignment]  # the library's Meta types it str
+        verbose_name_plural = _("API 密钥")  # type: ignore[assignment]
 
     @property
     def role_labels(self) -> list[str]:

@@ -47,6 +47,9 @@ class Capability(models.TextChoices):
     COMPETITIONS_OVERRIDE = "competitions.override", _("开赛后修改规则、重新开放已结束的比赛（须写明原因）")
     REPORTS_MANAGE = "reports.manage", _("设置日报的发送时间、收件人与截止时间，重新生成日报")
     DAILY_LOG_FILE = "daily_logs.file", _("填写自己的员工日报")
+    WECOM_MANAGE = "wecom.manage", _("连接企业微信、同步通讯录与客户")
+    WECOM_CODES = "wecom.codes", _("创建渠道活码，查看每个活码的效果")
+    WECOM_HANDOVER = "wecom.handover", _("查看离职与转接待分配的客户、导购删客户的提醒")
 
 
 C = Capability
@@ -65,6 +68,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.LEADERBOARDS_VIEW,
             C.COMPETITIONS_MANAGE,
             C.REPORTS_MANAGE,
+            C.WECOM_CODES,
+            C.WECOM_HANDOVER,
         }
     ),
     Role.ACTIVITY_PLANNER: frozenset(
@@ -73,6 +78,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             C.KPI_VIEW_OWN,
             C.KPI_VIEW_BRAND,
             C.CAMPAIGNS_MANAGE,
+            C.WECOM_CODES,
             C.LEADERBOARDS_VIEW,
             C.COMPETITIONS_MANAGE,
         }

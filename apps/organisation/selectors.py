@@ -118,4 +118,29 @@ def person_ids_by_ref(refs) -> dict[str, int]:
         if employee_no:
             found[employee_no] = pk
         found[email] = pk
-    return {ref: found.get(ref) or found.get(ref.lower()) for ref in refs if ref in found or ref.lower() in found}
+    return {
+        ref: found[ref] if ref in found else found[ref.lower()] for ref in refs if ref in found or ref.lower() in found
+    }
+
+
+def active_rep_ids() -> frozenset[int]:
+    """The people whose targets add up to a team's: active sales reps."""
+    return frozenset(User.objects.filter(is_active=True, roles__contains=[Role.SALES_REP]).values_list("pk", flat=True))
+
+
+def leads_of(person_ids) -> dict[int, int]:
+    """Each person's lead: the leader of their team, or of the team above it when they lead it
+    themselves or it has no leader. People with nobody above them are left out."""
+    teams = {
+        pk: (parent_id, leader_id)
+        for pk, parent_id, leader_id in Team.objects.values_list("pk", "parent_id", "leader_id")
+    }
+    leads: dict[int, int] = {}
+    for person_id, team_id in Membership.objects.filter(person_id__in=person_ids).values_list("person_id", "team_id"):
+        while team_id is not None:
+            parent_id, leader_id = teams[team_id]
+            if leader_id is not None and leader_id != person_id:
+                leads[person_id] = leader_id
+                break
+            team_id = parent_id
+    return leads

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from types import EllipsisType
 
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
@@ -84,7 +85,7 @@ def person_update(
     email: str | None = None,
     full_name: str | None = None,
     roles: Iterable[str] | None = None,
-    team: Team | None = ...,  # ... leaves the team unchanged; None removes it
+    team: Team | EllipsisType | None = ...,  # ... leaves the team unchanged; None removes it
     phone: str | None = None,
     employee_no: str | None = None,
     language: str | None = None,
@@ -105,7 +106,7 @@ def person_update(
     if language is not None:
         person.language = language
     person.save()
-    if team is not ...:
+    if not isinstance(team, EllipsisType):
         _set_team(person, team)
     return person
 
@@ -116,9 +117,10 @@ def _ensure_another_admin(person) -> None:
 
 
 @transaction.atomic
-def person_deactivate(*, person, actor) -> None:
-    """People are never deleted: their history (events, messages, KPIs) stays attributable."""
-    if person.pk == actor.pk:
+def person_deactivate(*, person, actor=None) -> None:
+    """People are never deleted: their history (events, messages, KPIs) stays attributable.
+    `actor` None: the brand's directory (WeCom) says they left."""
+    if actor is not None and person.pk == actor.pk:
         raise ValidationError(_("不能停用自己的账号。"))
     if Role.BRAND_ADMIN in person.roles:
         _ensure_another_admin(person)
@@ -161,7 +163,9 @@ def team_delete(*, team: Team) -> None:
 
 def api_key_create(*, name: str, roles: Iterable[str], created_by) -> tuple[ApiKey, str]:
     """Return the key and its secret; the secret is not stored and cannot be shown again."""
-    return ApiKey.objects.create_key(name=name, roles=_clean_roles(roles), created_by=created_by)
+    key, secret = ApiKey.objects.create_key(name=name, roles=_clean_roles(roles), created_by=created_by)
+    assert isinstance(key, ApiKey)
+    return key, secret
 
 
 def api_key_revoke(*, api_key: ApiKey) -> None:

@@ -1,39 +1,43 @@
-"""API rate limits: per integration key and per signed-in person, counted in the brand's cache
-(keys carry the schema), answered 429 with Retry-After by DRF when exceeded. With the cache
-unreachable the limit is not enforced: a Redis restart must not turn ingestion away."""
+"""API rate limits: per integration key and per signed-in person, counted atomically in the
+brand's part of Redis (apps.common.ratelimit), answered 429 with Retry-After by DRF when
+exceeded. With Redis unreachable the limit is not enforced: a restart must not turn ingestion away."""
 
-import logging
+from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
 
-import redis
-from rest_framework.throttling import SimpleRateThrottle
-
+from apps.common.ratelimit import Rate, rate_hit
 from apps.organisation.models import ApiKey
 
-log = logging.getLogger(__name__)
 
+class AtomicRateThrottle(BaseThrottle):
+    scope: str
+    THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
 
-class FailOpenRateThrottle(SimpleRateThrottle):
+    def ident(self, request) -> str | None:
+        raise NotImplementedError
+
     def allow_request(self, request, view):
-        try:
-            return super().allow_request(request, view)
-        except redis.RedisError:
-            log.warning("rate limit not checked: cache unreachable", exc_info=True)
+        ident = self.ident(request)
+        if ident is None:
             return True
+        self._wait = rate_hit(scope=self.scope, ident=ident, rate=Rate.parse(self.THROTTLE_RATES[self.scope]))
+        return self._wait is None
+
+    def wait(self):
+        return self._wait
 
 
-class ApiKeyRateThrottle(FailOpenRateThrottle):
+class ApiKeyRateThrottle(AtomicRateThrottle):
     scope = "api_key"
 
-    def get_cache_key(self, request, view):
-        if not isinstance(request.auth, ApiKey):
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": request.auth.prefix}
+    def ident(self, request):
+        return request.auth.prefix if isinstance(request.auth, ApiKey) else None
 
 
-class PersonRateThrottle(FailOpenRateThrottle):
+class PersonRateThrottle(AtomicRateThrottle):
     scope = "person"
 
-    def get_cache_key(self, request, view):
+    def ident(self, request):
         if isinstance(request.auth, ApiKey) or not request.user.is_authenticated:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+        return str(request.user.pk)

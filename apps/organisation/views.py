@@ -9,11 +9,10 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
-from apps.common.views import ServiceActionView, ServiceFormView
 from apps.organisation import selectors, services
 from apps.organisation.forms import ApiKeyForm, PersonCreateForm, PersonForm, TeamForm
 from apps.organisation.models import ApiKey, Team
-from apps.organisation.permissions import CapabilityRequiredMixin
+from apps.organisation.permissions import CapabilityRequiredMixin, ServiceActionView, ServiceFormView
 from apps.organisation.roles import Capability, Role
 
 User = get_user_model()

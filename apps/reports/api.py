@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from apps.common.api import ServiceErrorsMixin
+from apps.common.api import query_filters
 from apps.kpis.models import Customer
-from apps.kpis.selectors.access import kpi_visibility
+from apps.organisation.access import visibility_of
 from apps.organisation.roles import Capability, can
+from apps.reports import selectors
 from apps.reports.models import DailyLog, DailyReport, LogComment
 from apps.reports.services import logs as log_services
 from apps.reports.services import reports as report_services
@@ -26,10 +28,16 @@ User = get_user_model()
 
 
 def _day(text: str) -> date:
+    """A day in a path: not a day, no such report (404)."""
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise NotFound(_("日期格式应为 YYYY-MM-DD。")) from None
+
+
+class DailyLogFilters(serializers.Serializer):
+    day = serializers.DateField(required=False, help_text="YYYY-MM-DD")
+    person = serializers.IntegerField(min_value=1, required=False, help_text="A person's id.")
 
 
 class ReportSummarySerializer(serializers.ModelSerializer):
@@ -40,7 +48,7 @@ class ReportSummarySerializer(serializers.ModelSerializer):
 
 def report_visible_data(report: DailyReport, principal) -> dict:
     """The stored report cut to what the caller may read (the same rule as the report page)."""
-    visibility = kpi_visibility(principal)
+    visibility = visibility_of(principal)
     data = report.data
     reps = [rep for rep in data["reps"] if visibility.sees_member(rep["id"])]
     seen = {rep["id"] for rep in reps}
@@ -59,7 +67,7 @@ def report_visible_data(report: DailyReport, principal) -> dict:
     }
 
 
-class ReportViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
+class ReportViewSet(viewsets.GenericViewSet):
     """Daily data reports (数据日报), one per brand-local day, generated at the brand's send time for
     the day before. Each caller gets the parts they may read: the brand for managers, their teams
     for team leads, their own figures for a rep. Figures are decimal strings."""
@@ -86,7 +94,7 @@ class ReportViewSet(ServiceErrorsMixin, viewsets.GenericViewSet):
     def regenerate(self, request, day=None, **kwargs):
         """Build the day's report again from the latest data (it is not sent again)."""
         existing = get_object_or_404(DailyReport, day=_day(day))
-        report = self.call(report_services.report_generate, day=existing.day)
+        report = report_services.report_generate(day=existing.day)
         return Response(ReportSummarySerializer(report).data)
 
 
@@ -100,7 +108,7 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class DailyLogSerializer(serializers.ModelSerializer):
-    person = serializers.PrimaryKeyRelatedField(read_only=True)
+    person: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(read_only=True)
     customers = serializers.SlugRelatedField(
         slug_field="ref", many=True, queryset=Customer.objects.all(), required=False, help_text="Customer refs."
     )
@@ -112,10 +120,10 @@ class DailyLogSerializer(serializers.ModelSerializer):
         model = DailyLog
         fields = ["id", "person", "day", "done", "customers", "problems", "plan", "comments", "updated_at"]
         read_only_fields = ["id", "person", "comments", "updated_at"]
-        validators = []  # filing the same day again updates that day's log
+        validators: list = []  # filing the same day again updates that day's log
 
 
-class DailyLogViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class DailyLogViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Reps' daily logs (员工日报). A rep POSTs their own log for a day (again to change it, until
     the brand's cutoff the next morning); managers read the logs of the people they see and
     comment on them. Filter with `?day=` and `?person=`."""
@@ -125,20 +133,10 @@ class DailyLogViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.CreateMo
     write_capability = Capability.KPI_VIEW_OWN  # filing needs daily_logs.file, commenting a manager's reach
 
     def get_queryset(self):
-        visibility = kpi_visibility(self.request.auth or self.request.user)
-        logs = DailyLog.objects.select_related("person").prefetch_related("customers", "comments__author")
-        if visibility.member_ids is not None:
-            logs = logs.filter(person_id__in=visibility.member_ids)
-        params = self.request.query_params
-        if params.get("day"):
-            logs = logs.filter(day=_day(params["day"]))
-        if params.get("person"):
-            if not params["person"].isdigit():
-                raise ValidationError({"person": [_("应为整数编号。")]})
-            logs = logs.filter(person_id=int(params["person"]))
-        return logs.order_by("-day", "person_id")
+        filters = query_filters(DailyLogFilters, self.request)
+        return selectors.daily_logs_list(visibility_of(self.request.auth or self.request.user), **filters)
 
-    @extend_schema(parameters=[OpenApiParameter("day", OpenApiTypes.DATE), OpenApiParameter("person", int)])
+    @extend_schema(parameters=[DailyLogFilters])
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
@@ -147,8 +145,7 @@ class DailyLogViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.CreateMo
         if not isinstance(person, User) or not can(person, Capability.DAILY_LOG_FILE):
             raise PermissionDenied(_("只有导购本人可以填写员工日报。"))
         data = serializer.validated_data
-        serializer.instance = self.call(
-            log_services.log_save,
+        serializer.instance = log_services.log_save(
             person=person,
             day=data["day"],
             done=data["done"],
@@ -166,5 +163,5 @@ class DailyLogViewSet(ServiceErrorsMixin, mixins.ListModelMixin, mixins.CreateMo
         body.is_valid(raise_exception=True)
         if not isinstance(request.user, User):
             raise PermissionDenied(_("批注需要以本人身份登录。"))
-        comment = self.call(log_services.log_comment, log=log, author=request.user, text=body.validated_data["text"])
+        comment = log_services.log_comment(log=log, author=request.user, text=body.validated_data["text"])
         return Response(CommentSerializer(comment).data, status=201)

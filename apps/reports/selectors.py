@@ -8,17 +8,20 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from apps.common.formatting import Label, achievement_text, format_value
+from apps.common.periods import Period
+from apps.common.querysets import narrowed
 from apps.common.request_memo import per_request
 from apps.compliance.models import Category, Violation
 from apps.kpis.catalogue import Metric
-from apps.kpis.periods import Period
-from apps.kpis.selectors.access import kpi_visibility
 from apps.kpis.selectors.boards import Chart
 from apps.kpis.selectors.metrics import Scope, metric_table, metric_values, metrics_registry
 from apps.kpis.selectors.targets import Subject, TargetBook, achievement, kpi_settings, tier_for
+from apps.organisation.access import Visibility, visibility_of
+from apps.organisation.models import Team
 from apps.organisation.roles import Role
 from apps.reports.models import DailyLog, DailyReport, LogComment, ReportSettings
 
@@ -27,8 +30,7 @@ User = get_user_model()
 
 @per_request
 def report_settings() -> ReportSettings:
-    settings, _created = ReportSettings.objects.get_or_create(pk=1)
-    return settings
+    return ReportSettings.objects.get(pk=1)  # made with the brand (a data migration in the template)
 
 
 def _number(text: str | None) -> Decimal | None:
@@ -145,16 +147,16 @@ def _section(kind: str, raw: dict, registry, names: dict[int, str], order: list[
 
 
 def report_view(report: DailyReport, viewer) -> ReportView:
-    """The parts of the report the viewer may read (kpi_visibility: the same rule as KPI pages)."""
+    """The parts of the report the viewer may read (organisation.access: the same rule as KPI pages)."""
     data, registry = report.data, metrics_registry()
     order = data["figures"]
-    visibility = kpi_visibility(viewer)
+    visibility = visibility_of(viewer)
     names = {rep["id"]: rep["name"] for rep in data["reps"]}
     team_names = {team["id"]: team["name"] for team in data["teams"]}
     visible_reps = [rep for rep in data["reps"] if visibility.sees_member(rep["id"])]
     brand = None
     if visibility.brand_wide:
-        brand = _section("brand", {**data["brand"], "name": ""}, registry, names, order)
+        brand = report_brand_section(report)
     teams = []
     for raw in data["teams"]:
         if visibility.sees_team(raw["id"]):
@@ -203,6 +205,40 @@ def report_view(report: DailyReport, viewer) -> ReportView:
     )
 
 
+HEADLINE_FIGURES = ("gmv", "orders", "fans_added")
+
+
+def report_headlines(section: Section, currency: str) -> list[tuple[Label, str]]:
+    """What a one-screen summary of a part leads with (a robot post, an app message): each
+    headline figure's name and its day's value, with the target's achievement when there is one."""
+    lines: list[tuple[Label, str]] = []
+    for code in HEADLINE_FIGURES:
+        line = section.figure(code)
+        if line is None:
+            continue
+        value = format_value(line.day or Decimal(0), line.metric.unit, currency)
+        if line.rate is not None:
+            value += "（%s）" % (_("目标达成 %(rate)s") % {"rate": achievement_text(line.rate)})
+        lines.append((line.metric.name, value))
+    return lines
+
+
+def report_brand_section(report: DailyReport) -> Section:
+    """The whole brand's part, whoever asks (the brand's robot posts to a group, not a person)."""
+    data = report.data
+    names = {rep["id"]: rep["name"] for rep in data["reps"]}
+    return _section("brand", {**data["brand"], "name": ""}, metrics_registry(), names, data["figures"])
+
+
+def report_managers() -> QuerySet:
+    """Who reads a day's report beyond the reps: the brand's admins and ops managers, and every
+    team's lead (each their own part of it)."""
+    leads = Team.objects.filter(leader__isnull=False).values("leader_id")
+    return User.objects.filter(
+        Q(roles__overlap=[Role.BRAND_ADMIN, Role.OPS_MANAGER]) | Q(pk__in=leads), is_active=True
+    ).order_by("pk")
+
+
 def _trend_chart(data: dict, registry) -> Chart:
     trend = data["trend"]
     series = [
@@ -234,7 +270,7 @@ def logs_of(person, limit: int = 14) -> QuerySet:
 
 def logs_for(viewer, day: date, team_ids: set[int] | None = None) -> QuerySet:
     """The day's logs of the people the viewer may see (optionally one team's)."""
-    visibility = kpi_visibility(viewer)
+    visibility = visibility_of(viewer)
     logs = DailyLog.objects.filter(day=day).select_related("person__membership__team")
     if visibility.member_ids is not None:
         logs = logs.filter(person_id__in=visibility.member_ids)
@@ -247,17 +283,23 @@ def logs_for(viewer, day: date, team_ids: set[int] | None = None) -> QuerySet:
 
 def can_comment(viewer, log: DailyLog) -> bool:
     """Managers comment on the logs of the people they see; nobody on their own."""
-    return log.person_id != viewer.pk and kpi_visibility(viewer).sees_member(log.person_id)
+    return log.person_id != viewer.pk and visibility_of(viewer).sees_member(log.person_id)
 
 
 def _visible_reps(viewer, team_ids: set[int] | None) -> QuerySet:
     reps = User.objects.filter(is_active=True, roles__contains=[Role.SALES_REP])
-    visibility = kpi_visibility(viewer)
+    visibility = visibility_of(viewer)
     if visibility.member_ids is not None:
         reps = reps.filter(pk__in=visibility.member_ids)
     if team_ids is not None:
         reps = reps.filter(membership__team_id__in=team_ids)
     return reps.order_by("name_sort", "pk")
+
+
+def reps_without_log(day: date, *, joined_before) -> QuerySet:
+    """Every active rep who has not filed the day's log (those who joined after it not counted)."""
+    reps = User.objects.filter(is_active=True, roles__contains=[Role.SALES_REP], date_joined__lt=joined_before)
+    return reps.exclude(daily_logs__day=day).order_by("pk")
 
 
 def missing_logs(viewer, day: date, team_ids: set[int] | None = None) -> list:
@@ -270,7 +312,7 @@ MEETING_FIGURES = ["gmv", "orders", "fans_added", "interactions", "follow_ups", 
 
 @dataclass
 class MeetingRow:
-    name: str
+    name: Label
     cells: list[tuple[Metric, Decimal | None]]
     gmv_rate: Decimal | None = None
     tier: str | None = None
@@ -290,7 +332,7 @@ def meeting_figures(viewer, day: date, team_ids: set[int] | None = None) -> dict
     rows = []
     for pk, name in reps:
         values = table.get(pk, {})
-        target, _test = book.target(gmv, Subject("person", pk))
+        target = book.target(gmv, Subject("person", pk)).value
         rate = achievement(gmv, values.get("gmv"), target)
         cells = [(metric, values.get(metric.code)) for metric in metrics]
         rows.append(MeetingRow(name, cells, rate, tier_for(rate, settings)))
@@ -300,3 +342,11 @@ def meeting_figures(viewer, day: date, team_ids: set[int] | None = None) -> dict
         "rows": rows,
         "total": MeetingRow(_("合计"), [(metric, total.get(metric.code)) for metric in metrics]),
     }
+
+
+def daily_logs_list(visibility: Visibility, *, day: date | None = None, person: int | None = None) -> QuerySet:
+    """The logs of the people the viewer sees, newest day first."""
+    logs = DailyLog.objects.select_related("person").prefetch_related("customers", "comments__author")
+    if visibility.member_ids is not None:
+        logs = logs.filter(person_id__in=visibility.member_ids)
+    return narrowed(logs, day=day, person_id=person).order_by("-day", "person_id")

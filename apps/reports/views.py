@@ -6,17 +6,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from apps.common.views import ServiceActionView, ServiceFormView
-from apps.kpis.periods import brand_today
-from apps.kpis.selectors.access import kpi_visibility
+from apps.common.periods import brand_today
+from apps.common.schemas import brand_of
+from apps.organisation.access import visibility_of
 from apps.organisation.models import Team
-from apps.organisation.permissions import CapabilityRequiredMixin
+from apps.organisation.permissions import CapabilityRequiredMixin, ServiceActionView, ServiceFormView
 from apps.organisation.roles import Capability, can
 from apps.organisation.selectors import team_subtree_ids
 from apps.reports import exports, selectors
@@ -69,16 +69,16 @@ class ReportPageView(ReportMixin, TemplateView):
         return super().get_context_data(
             view=view,
             days=selectors.reports_list(),
-            chart=view.chart.as_json(self.request.tenant.currency) if view.chart else None,
+            chart=view.chart.as_json(brand_of(self.request).currency) if view.chart else None,
             can_manage=can(self.request.user, Capability.REPORTS_MANAGE),
-            currency=self.request.tenant.currency,
+            currency=brand_of(self.request).currency,
             **kwargs,
         )
 
 
 class ReportXlsxView(ReportMixin, TemplateView):
     def get(self, request, *args, **kwargs):
-        body = exports.report_xlsx(self.view, request.tenant.currency)
+        body = exports.report_xlsx(self.view, brand_of(request).currency)
         response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f'attachment; filename="daily-report-{self.report.day}.xlsx"'
         return response
@@ -86,7 +86,7 @@ class ReportXlsxView(ReportMixin, TemplateView):
 
 class ReportPdfView(ReportMixin, TemplateView):
     def get(self, request, *args, **kwargs):
-        body = exports.report_pdf(self.view, request.tenant.name, request.tenant.currency)
+        body = exports.report_pdf(self.view, brand_of(request).name, brand_of(request).currency)
         response = HttpResponse(body, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="daily-report-{self.report.day}.pdf"'
         return response
@@ -131,7 +131,7 @@ class MyLogView(ServiceFormView):
 
     @cached_property
     def today(self) -> date:
-        return brand_today(self.request.tenant.time_zone)
+        return brand_today(brand_of(self.request).time_zone)
 
     @cached_property
     def day(self) -> date:
@@ -139,7 +139,7 @@ class MyLogView(ServiceFormView):
 
     @cached_property
     def existing(self) -> DailyLog | None:
-        return DailyLog.objects.filter(person=self.request.user, day=self.day).first()
+        return DailyLog.objects.filter(person_id=self.request.user.pk, day=self.day).first()
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -185,9 +185,11 @@ class MyLogView(ServiceFormView):
 class TeamPickMixin:
     """?team= among the teams the viewer sees (none: everyone they see); ?day= (default yesterday)."""
 
+    request: HttpRequest
+
     @cached_property
     def today(self) -> date:
-        return brand_today(self.request.tenant.time_zone)
+        return brand_today(brand_of(self.request).time_zone)
 
     @cached_property
     def day(self) -> date:
@@ -195,7 +197,7 @@ class TeamPickMixin:
 
     @cached_property
     def teams(self) -> list[Team]:
-        visibility = kpi_visibility(self.request.user)
+        visibility = visibility_of(self.request.user)
         return list(Team.objects.filter(pk__in=visibility.team_ids).order_by("name"))
 
     @cached_property
@@ -224,7 +226,7 @@ class TeamLogsView(CapabilityRequiredMixin, TeamPickMixin, TemplateView):
     template_name = "reports/team_logs.html"
 
     def dispatch(self, request, *args, **kwargs):
-        visibility = kpi_visibility(request.user) if request.user.is_authenticated else None
+        visibility = visibility_of(request.user) if request.user.is_authenticated else None
         if visibility is not None and not visibility.brand_wide and not visibility.team_ids:
             return redirect("reports:my_logs")  # leads no team: their own logs are what they have
         return super().dispatch(request, *args, **kwargs)
@@ -248,7 +250,7 @@ class LogCommentView(ServiceFormView):
     @cached_property
     def log(self) -> DailyLog:
         log = get_object_or_404(DailyLog.objects.select_related("person"), pk=self.kwargs["pk"])
-        if not kpi_visibility(self.request.user).sees_member(log.person_id):
+        if not visibility_of(self.request.user).sees_member(log.person_id):
             raise Http404
         return log
 

@@ -1,13 +1,15 @@
 """The platform admin, on the public site, for platform staff only."""
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.models import User
 from apps.tenants import services
 from apps.tenants.models import Brand, Domain, Plan
 from apps.tenants.selectors import brand_url
+
+User = get_user_model()  # platform staff; the model is accounts', which stands above tenants
 
 
 class PlatformAdminSite(admin.AdminSite):

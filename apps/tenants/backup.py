@@ -18,6 +18,7 @@ from psycopg import sql
 
 from apps.tenants import pg_tools
 from apps.tenants.models import Brand
+from apps.tenants.signals import brand_restored
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,23 @@ def _rename_schema(old: str, new: str) -> None:
         cursor.execute(sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(sql.Identifier(old), sql.Identifier(new)))
 
 
+def _dump_check(brand: Brand, dump: Path) -> None:
+    """The dump must be this brand's own backup: restoring another brand's would put that brand's
+    schema back (or clash with it) and leave this one empty."""
+    try:
+        schemas = pg_tools.archive_schemas(dump)
+    except ValueError as error:
+        raise CommandError(f"restore refused, the brand is as it was: not a backup ({error})") from None
+    if schemas != {brand.schema_name}:
+        held = ", ".join(sorted(schemas)) or "nothing"
+        raise CommandError(
+            f"restore refused, the brand is as it was: this dump holds {held}, not {brand.schema_name}"
+            " (another brand's backup?)"
+        )
+
+
 def brand_restore(*, brand: Brand, dump: Path) -> None:
+    _dump_check(brand, dump)
     schema = brand.schema_name
     aside = f"{schema}_before_restore_{timezone.now():%Y%m%d%H%M%S}"[:63]
     with transaction.atomic():
@@ -63,8 +80,5 @@ def brand_restore(*, brand: Brand, dump: Path) -> None:
 
 
 def _after_restore(brand: Brand) -> None:
-    """Live boards in Redis describe the data before the restore: rebuild them from PostgreSQL."""
-    from apps.leaderboards.services.live import boards_resync
-
     with schema_context(brand.schema_name):
-        boards_resync(older_than=0)
+        brand_restored.send(sender=Brand, brand=brand)

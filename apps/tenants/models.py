@@ -11,7 +11,7 @@ from apps.tenants.validators import CURRENCY_CHOICES, validate_slug, validate_ti
 TIME_ZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones() if "/" in tz)
 
 
-class Plan(models.Model):
+class Plan(models.Model):  # type: ignore[django-manager-missing]  # Brand (TenantMixin) is untyped
     code = models.SlugField(_("代码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=64)
     max_people = models.PositiveIntegerField(_("人数上限"), null=True, blank=True, help_text=_("留空表示不限"))
@@ -52,6 +52,9 @@ class Brand(TenantMixin):
     deletion_requested_at = models.DateTimeField(_("申请删除时间"), null=True, blank=True)
     deletion_requested_by = models.EmailField(_("申请删除人"), blank=True)
     delete_after = models.DateTimeField(_("计划删除时间"), null=True, blank=True, db_index=True)
+    # With SIGNUP_EMAIL_CONFIRMATION on, a brand whose first admin has not confirmed their email by
+    # then is purged like a deleted one (apps.brand_data.services.deletion).
+    confirm_email_by = models.DateTimeField(_("邮箱确认截止"), null=True, blank=True, db_index=True)
 
     auto_drop_schema = True  # deleting a brand deletes its people and data
     # Schemas are created by tenants.services (cloning the template in constant time), not on save.

@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from apps.common.schemas import current_schema
 from apps.tenants.models import Brand
 
 
@@ -30,7 +31,7 @@ def current_brand() -> Brand:
     """The brand whose schema the connection is on (in requests, tasks and schema_context alike)."""
     from django.db import connection
 
-    tenant = connection.tenant
+    tenant = connection.tenant  # type: ignore[attr-defined]  # django-tenants' DatabaseWrapper
     if isinstance(tenant, Brand):
         return tenant
-    return Brand.objects.get(schema_name=connection.schema_name)
+    return Brand.objects.get(schema_name=current_schema())

@@ -1,11 +1,10 @@
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
-from django.views.generic import FormView, TemplateView
+"""The public site's own pages (landing, pricing) and the page a suspended brand shows."""
 
-from apps.tenants.forms import SignupForm
+from django.shortcuts import render
+from django.views.generic import TemplateView
+
+from apps.common.schemas import brand_of
 from apps.tenants.models import Plan
-from apps.tenants.selectors import brand_url
-from apps.tenants.services import brand_create
 
 
 class LandingView(TemplateView):
@@ -19,18 +18,5 @@ class PricingView(TemplateView):
         return super().get_context_data(plans=Plan.objects.all(), **kwargs)
 
 
-class SignupView(FormView):
-    template_name = "tenants/signup.html"
-    form_class = SignupForm
-
-    def form_valid(self, form):
-        try:
-            signup = brand_create(**form.cleaned_data)
-        except ValidationError as error:  # e.g. the slug was taken a moment ago
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        return redirect(brand_url(signup.brand, f"/accounts/handoff/?token={signup.handoff_token}"))
-
-
 def suspended(request):
-    return render(request, "tenants/suspended.html", {"brand": request.tenant}, status=403)
+    return render(request, "tenants/suspended.html", {"brand": brand_of(request)}, status=403)

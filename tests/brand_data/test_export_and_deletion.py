@@ -14,8 +14,8 @@ from apps.brand_data.models import DataExport
 from apps.brand_data.services.deletion import brands_purge_due
 from apps.kpis.models import Event
 from apps.kpis.services.events import events_ingest
+from apps.signup.services import brand_create
 from apps.tenants.models import Brand, Domain
-from apps.tenants.services import brand_create
 from tests.conftest import PASSWORD
 from tests.factories.events import event
 
@@ -108,3 +108,27 @@ def test_after_the_grace_period_the_sweep_drops_schema_domain_and_row(db):
         cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [brand.schema_name])
         assert cursor.fetchone() is None
     assert Client(HTTP_HOST="shortlived.localhost").get("/").status_code == 404
+
+
+def test_an_export_carries_the_wecom_connection_but_none_of_its_secrets(alpha, django_capture_on_commit_callbacks):
+    from apps.common.sealed import seal
+    from apps.wecom.models import Connection
+
+    with alpha:
+        Connection.objects.filter(pk=1).update(
+            corp_id="ww0123456789abcdef", app_secret=seal("app-secret-value"), callback_token=seal("tok")
+        )
+        sealed = Connection.objects.get(pk=1).app_secret
+    admin = alpha.client("admin")
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.post("/settings/data/exports/")
+    with alpha:
+        export = DataExport.objects.get()
+    archive = zipfile.ZipFile(
+        io.BytesIO(b"".join(admin.get(f"/settings/data/exports/{export.pk}/download/").streaming_content))
+    )
+    (row,) = _table(archive, "wecom/connection.csv")
+    assert row["corp_id"] == "ww0123456789abcdef"
+    assert not {"app_secret", "contact_secret", "callback_token", "callback_aes_key"} & set(row)
+    everything = b"".join(archive.read(name) for name in archive.namelist())
+    assert b"app-secret-value" not in everything and sealed.encode() not in everything

@@ -7,13 +7,13 @@ from datetime import date
 import pytest
 
 from apps.accounts.models import User
+from apps.common.periods import Period
 from apps.compliance.models import Decision, Message, Rule, Violation
 from apps.compliance.services.messages import messages_ingest
 from apps.compliance.services.review import violation_review
 from apps.compliance.services.rules import allow_phrase_add, rule_save
 from apps.compliance.services.scanning import messages_scan, ruleset_current
 from apps.compliance.tasks import scan_pending
-from apps.kpis.periods import Period
 from apps.kpis.selectors.metrics import Scope, metric_values
 from apps.organisation.roles import Role
 from apps.organisation.services import api_key_create, person_create, team_create

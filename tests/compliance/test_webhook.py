@@ -6,33 +6,12 @@ from django.core.exceptions import ValidationError
 
 from apps.compliance.models import Violation, WebhookDelivery
 from apps.compliance.services import notify
-from apps.compliance.services.messages import messages_ingest
-from apps.compliance.services.rules import compliance_settings_update
-from apps.compliance.services.scanning import messages_scan
 from apps.compliance.tasks import notify_violation
-
-
-def _violation(alpha, text, robot_url):
-    with alpha:
-        compliance_settings_update(webhook_url=robot_url, webhook_min_severity="high")
-        _result, stored = messages_ingest(
-            items=[
-                {
-                    "message_id": "w-1",
-                    "conversation_id": "c",
-                    "rep": "rep@alpha.test",
-                    "customer": "x",
-                    "direction": "rep_to_customer",
-                    "sent_at": "2026-10-10T10:00:00+08:00",
-                    "text": text,
-                }
-            ]
-        )
-        return messages_scan(message_ids=stored)
+from tests.factories.messages import scanned_violations
 
 
 def test_a_high_severity_violation_reaches_the_group_after_a_failed_attempt(alpha, robot):
-    [violation] = _violation(alpha, "私下转账给我", robot.url)
+    [violation] = scanned_violations(alpha, "私下转账给我", robot.url)
     robot.answers = [(500, {}), (200, {"errcode": 93000, "errmsg": "invalid webhook url"})]
     with alpha:
         for _attempt in range(2):
@@ -48,7 +27,7 @@ def test_a_high_severity_violation_reaches_the_group_after_a_failed_attempt(alph
 
 
 def test_the_task_retries_with_back_off_instead_of_failing_ingestion(alpha, robot):
-    [violation] = _violation(alpha, "私下转账给我", robot.url)
+    [violation] = scanned_violations(alpha, "私下转账给我", robot.url)
     robot.answers = [(500, {})]
     with alpha:
         result = notify_violation.apply(args=[violation.pk])
@@ -58,7 +37,7 @@ def test_the_task_retries_with_back_off_instead_of_failing_ingestion(alpha, robo
 
 
 def test_medium_violations_stay_in_the_app(alpha, robot):
-    [violation] = _violation(alpha, "我手机13812345678", robot.url)
+    [violation] = scanned_violations(alpha, "我手机13812345678", robot.url)
     with alpha:
         from apps.compliance.services.scanning import compliance_settings, worth_notifying
 

@@ -1,6 +1,7 @@
 """Browser tests drive the real product: gunicorn on a free port, over a fresh database.
 
-They need Debian's chromium (`apt-get install chromium`); without it they are skipped.
+They need Debian's chromium (`make test` installs it where it may: `config/stack.py`); without it
+they fail, unless SIYU_SKIP_BROWSER_TESTS=1 says to skip them.
 """
 
 import os
@@ -28,6 +29,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = ROOT / "test-artifacts"
+# Playwright's sync API keeps an event loop running in this worker's thread for the whole session;
+# the other tests this worker runs afterwards touch the database from the same thread, which
+# Django would otherwise refuse as "async context".
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # An integration's key on the demo brand (events in), printed for the tests to use.
 _CREATE_KEY = (
     "from django_tenants.utils import schema_context\n"
@@ -43,22 +48,28 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def product():
-    """Base URL pieces of a running product with the demo brand seeded."""
-    if CHROMIUM is None:
-        pytest.skip("Debian's chromium is not installed")
-    port = _free_port()
+_RUNNING: dict = {}  # the product, started once per test process (see product)
+
+
+def _start_product() -> dict:
+    import tempfile
+
+    port, wecom_port = _free_port(), _free_port()
+    corp_file = Path(tempfile.mkdtemp(prefix="siyu-e2e-")) / "demo-corp.json"
     env = {
-        **os.environ,
-        "DATABASE_URL": fresh_database("siyu_e2e"),
+        **{name: value for name, value in os.environ.items() if name != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DATABASE_URL": fresh_database(f"siyu_e2e_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"),
         "SITE_PORT": str(port),
         "PASSWORD_HASHERS": "django.contrib.auth.hashers.MD5PasswordHasher",
         "CELERY_QUEUE": f"e2e-{port}",  # its own queue: no other worker on this Redis takes its tasks
+        # The demo's simulated WeCom, of its own (not `make run`'s): still, so the tests decide what happens.
+        "WECOM_SIMULATOR_URL": f"http://127.0.0.1:{wecom_port}",
+        "WECOM_DEMO_CORP_FILE": str(corp_file),
     }
     manage = [sys.executable, "manage.py"]
     for args in (["migrate_schemas", "--noinput", "-v", "0"], ["seed_demo"]):
-        subprocess.run(manage + args, cwd=ROOT, env=env, check=True, capture_output=True)
+        done = subprocess.run(manage + args, cwd=ROOT, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr[-3000:]
     api_key = (
         subprocess.run(
             [*manage, "shell", "-c", _CREATE_KEY], cwd=ROOT, env=env, check=True, capture_output=True, text=True
@@ -75,20 +86,28 @@ def product():
         stderr=subprocess.DEVNULL,
     )
     server = subprocess.Popen(
-        [
-            str(bin_dir / "gunicorn"),
-            "config.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--threads",
-            "4",
-        ],
+        [str(bin_dir / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4"],
         cwd=ROOT,
         env=env,
         stderr=subprocess.DEVNULL,
     )
+    simulator = subprocess.Popen(
+        [
+            *manage,
+            "wecom_simulator",
+            "--corp",
+            str(corp_file),
+            "--callback-url",
+            f"http://127.0.0.1:{port}/wecom/callback/",
+            "--callback-host",
+            f"demo.localhost:{port}",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _RUNNING["processes"] = [server, worker, simulator]
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -96,18 +115,39 @@ def product():
             break
         except OSError:
             if time.monotonic() > deadline:
-                server.kill()
                 raise
             time.sleep(0.2)
-    yield {
+    return {
         "port": port,
         "public": f"http://localhost:{port}",
         "demo": f"http://demo.localhost:{port}",
         "api_key": api_key,
+        "wecom": f"http://127.0.0.1:{wecom_port}",
+        "corp_file": corp_file,
     }
-    for process in (server, worker):
+
+
+def pytest_sessionfinish(session):
+    for process in _RUNNING.pop("processes", []):
         process.terminate()
         process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def product():
+    """Base URL pieces of a running product with the demo brand seeded. Started once per test
+    process and stopped when the session ends: pytest-xdist may tear session fixtures down and
+    set them up again between tests, and seeding the demo takes half a minute."""
+    if CHROMIUM is None:
+        if os.environ.get("SIYU_SKIP_BROWSER_TESTS") == "1":
+            pytest.skip("SIYU_SKIP_BROWSER_TESTS=1")
+        pytest.fail(
+            "Debian's chromium is not installed (apt-get install chromium fonts-noto-cjk); `make test` "
+            "installs it where it may, SIYU_SKIP_BROWSER_TESTS=1 skips these tests on purpose"
+        )
+    if "urls" not in _RUNNING:
+        _RUNNING["urls"] = _start_product()
+    return _RUNNING["urls"]
 
 
 @pytest.fixture(scope="session")
@@ -135,10 +175,14 @@ def shoot(page, name: str) -> None:
 
 def demo_login(page, product, email: str, lands_on: str) -> None:
     """Sign in to the demo brand from its front door and wait for one's home page."""
-    from apps.organisation.demo import DEMO_PASSWORD
+    from apps.demo.people import DEMO_PASSWORD
 
     page.goto(product["demo"] + "/")  # anonymous: sent to the login page
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(re.compile(f"{re.escape(lands_on)}(\\?.*)?$"))
+    try:
+        page.wait_for_url(re.compile(f"{re.escape(lands_on)}(\\?.*)?$"))
+    except Exception as error:  # say where the browser is instead, and what it shows
+        shown = page.evaluate("document.body ? document.body.innerText.slice(0, 400) : ''")
+        raise AssertionError(f"{email} did not land on {lands_on}: at {page.url}, showing {shown!r}") from error

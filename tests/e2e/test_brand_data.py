@@ -6,7 +6,12 @@ import json
 import re
 import zipfile
 
+import pytest
+
 from tests.e2e.conftest import demo_login, shoot
+
+# Every browser test shares one running product, so they all run on one pytest-xdist worker.
+pytestmark = pytest.mark.xdist_group("browser")
 
 
 def test_admin_exports_reads_the_audit_log_and_deletes_then_cancels(page, product):

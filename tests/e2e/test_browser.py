@@ -2,7 +2,12 @@
 
 import re
 
+import pytest
+
 from tests.e2e.conftest import demo_login, shoot
+
+# Every browser test shares one running product, so they all run on one pytest-xdist worker.
+pytestmark = pytest.mark.xdist_group("browser")
 
 
 def test_signup_lands_the_admin_logged_in_on_their_brand(page, product):

@@ -3,7 +3,12 @@ conversation with the hit marked, a decision with a note, and the rules' try-it 
 
 import re
 
+import pytest
+
 from tests.e2e.conftest import demo_login, shoot
+
+# Every browser test shares one running product, so they all run on one pytest-xdist worker.
+pytestmark = pytest.mark.xdist_group("browser")
 
 
 def test_ops_manager_reviews_a_violation_and_tries_a_rule(page, product):

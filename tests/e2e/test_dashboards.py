@@ -4,7 +4,12 @@ Screenshots land in test-artifacts/ for a person to look at."""
 
 import re
 
+import pytest
+
 from tests.e2e.conftest import demo_login, shoot
+
+# Every browser test shares one running product, so they all run on one pytest-xdist worker.
+pytestmark = pytest.mark.xdist_group("browser")
 
 
 def _charts_drawn(page) -> list[int]:

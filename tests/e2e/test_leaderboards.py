@@ -8,7 +8,12 @@ from datetime import datetime
 from urllib.request import Request, urlopen
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from tests.e2e.conftest import SCREENSHOTS, demo_login, shoot
+
+# Every browser test shares one running product, so they all run on one pytest-xdist worker.
+pytestmark = pytest.mark.xdist_group("browser")
 
 
 def _post_order(product, rep_email: str, amount: str) -> None:

@@ -3,7 +3,12 @@ with its chart and downloads it; a rep files today's log and reads a manager's c
 
 import re
 
+import pytest
+
 from tests.e2e.conftest import demo_login, shoot
+
+# Every browser test shares one running product, so they all run on one pytest-xdist worker.
+pytestmark = pytest.mark.xdist_group("browser")
 
 
 def test_a_manager_reads_the_daily_report_and_a_store_leads_comment_reaches_the_rep(page, product):

@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from apps.accounts.models import User
-from apps.kpis.periods import brand_today
+from apps.common.periods import brand_today
 from apps.kpis.services.events import events_ingest
 from apps.leaderboards.models import Competition, TieRule
 from apps.leaderboards.services.competitions import competition_save

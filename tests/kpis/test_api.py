@@ -99,6 +99,7 @@ def test_figures_come_with_target_achievement_and_tier(november):
         "tier": "exceeded",
         "test_phase": False,
         "pace_target": None,
+        "target_source": "own",
     }
     assert figures["aov"]["actual"] == "600" and figures["repurchase_rate"]["actual"] == "100"
 

@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apps.accounts.models import User
+from apps.common.periods import Period
 from apps.kpis.catalogue import BUILT_IN
 from apps.kpis.models import Campaign, Customer, CustomerDay, DailyRollup, FanBalance, MemberDayRollup
-from apps.kpis.periods import Period
 from apps.kpis.selectors.metrics import Scope, metric_values
 from apps.kpis.services.events import events_ingest
 from apps.kpis.services.rollups import rollups_rebuild
@@ -27,6 +27,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 KINDS = [
     "fan_added",
     "fan_deleted",
+    "fan_removed",
+    "group_join",
+    "group_leave",
     "order",
     "order",
     "cost",
@@ -137,6 +140,9 @@ def _facts(events, period: Period, member: str | None):
     f = {
         "fans_added": total("fan_added"),
         "fans_deleted": total("fan_deleted"),
+        "fans_removed": total("fan_removed"),
+        "group_joins": total("group_join"),
+        "group_leaves": total("group_leave"),
         "interactions": total("interaction"),
         "connections": total("connection"),
         "leads": total("lead"),
@@ -158,7 +164,7 @@ def _facts(events, period: Period, member: str | None):
         (
             Decimal(e["quantity"]) * (1 if e["kind"] == "fan_added" else -1)
             for e in events
-            if e["kind"] in ("fan_added", "fan_deleted") and local_day(e) <= period.end and mine(e)
+            if e["kind"] in ("fan_added", "fan_deleted", "fan_removed") and local_day(e) <= period.end and mine(e)
         ),
         Decimal(0),
     )
@@ -181,7 +187,7 @@ def _facts(events, period: Period, member: str | None):
             continue
         first_day = local_day(evs[0])
         adds = [e for e in evs if e["kind"] == "fan_added"]
-        deletes = [e for e in evs if e["kind"] == "fan_deleted"]
+        deletes = [e for e in evs if e["kind"] in ("fan_deleted", "fan_removed")]
         left = None
         if deletes and (not adds or deletes[-1]["occurred_at"] > adds[-1]["occurred_at"]):
             left = local_day(deletes[-1])

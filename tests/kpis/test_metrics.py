@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 
 from apps.accounts.models import User
+from apps.common.periods import Period
 from apps.kpis.catalogue import BUILT_IN
 from apps.kpis.models import KpiSettings, Target
-from apps.kpis.periods import Period
 from apps.kpis.selectors.metrics import Buckets, Scope, metric_table, metric_values
 from apps.kpis.selectors.targets import Subject, TargetBook, Tier, achievement, figures, scorecard, tier_for
 from apps.kpis.services.events import events_ingest
@@ -99,8 +99,8 @@ def test_month_targets_spread_over_shorter_periods_for_flows_only(org):
     week = Period.of("week", date(2026, 11, 4))  # Mon 2 – Sun 8 November
     book = TargetBook(week)
     subject = Subject("person", org["r1"].pk)
-    assert book.target(BUILT_IN["gmv"], subject) == (Decimal("700.00"), False)
-    assert book.target(BUILT_IN["conversion_rate"], subject) == (Decimal(20), False)
+    assert book.target(BUILT_IN["gmv"], subject)[:2] == (Decimal("700.00"), False)
+    assert book.target(BUILT_IN["conversion_rate"], subject)[:2] == (Decimal(20), False)
 
 
 def test_a_team_without_its_own_target_adds_up_its_peoples(org):
@@ -129,7 +129,45 @@ def test_scorecards_weigh_kpis_by_stage_and_spare_test_phase_misses(org):
     Target.objects.filter(metric="orders").update(test_phase=True)
     card = scorecard(person=r1, role=Role.SALES_REP, period=NOV)
     assert card.score == 150  # the test-phase miss does not count against the rep
-    assert [line.figure.tier for line in card.lines] == [Tier.EXCEEDED, Tier.NOT_ACHIEVED]
+    assert [line.figure.tier for line in card.lines] == [Tier.EXCEEDED, Tier.TEST_PHASE]
+    assert [line.figure.tier_label for line in card.lines][1] == "测试期"
+
+
+def test_a_score_is_the_weighted_capped_achievement_and_its_lines_add_up_to_it(org, alpha):
+    stage_weights_set(stage="growth", role=Role.SALES_REP, weights={"gmv": Decimal(60), "orders": Decimal(40)})
+    r1 = org["r1"]
+    target_set(metric="gmv", person=r1, period_kind="month", period_start=date(2026, 11, 1), value=50)  # 200%
+    target_set(metric="orders", person=r1, period_kind="month", period_start=date(2026, 11, 1), value=4)  # 25%
+    card = scorecard(person=r1, role=Role.SALES_REP, period=NOV)
+    assert [line.points for line in card.lines] == [Decimal(90), Decimal(10)]  # 60% × 150, 40% × 25
+    assert card.score == 100 == sum(line.points for line in card.lines)
+
+    api = alpha.client("admin").get(f"/api/v1/scorecards/?member={r1.pk}&period=month&date=2026-11-15")
+    assert api.status_code == 200, api.content
+    [body] = api.json()["scorecards"]
+    assert (body["role"], body["score"], body["cap_pct"]) == ("sales_rep", "100", "150")
+    assert [line["points"] for line in body["lines"]] == ["90", "10"]
+    page = alpha.client("admin").get(f"/kpis/people/{r1.pk}/?period=month&date=2026-11-15").content.decode()
+    assert "100.0 分" in page and "单项最多按 150% 计" in page and ">90.0<" in page
+    assert alpha.client("rep").get(f"/api/v1/scorecards/?member={r1.pk}").status_code == 404
+
+
+def test_a_single_reps_target_is_not_their_teams_the_regions_or_the_brands(org):
+    target_set(metric="gmv", person=org["r1"], period_kind="month", period_start=date(2026, 11, 1), value=1000)
+    for subject, scope in (
+        (Subject("team", org["east"].pk), Scope.team(org["east"].pk)),
+        (Subject("team", org["region"].pk), Scope.team(org["region"].pk)),
+        (Subject.brand(), Scope.brand()),
+    ):
+        [figure] = figures(["gmv"], subject=subject, scope=scope, period=NOV)
+        assert (figure.target, figure.tier, figure.target_source) == (None, None, None), subject
+    target_set(metric="gmv", person=org["r2"], period_kind="month", period_start=date(2026, 11, 1), value=500)
+    [figure] = figures(["gmv"], subject=Subject("team", org["east"].pk), scope=Scope.team(org["east"].pk), period=NOV)
+    assert (figure.target, figure.target_source) == (1500, "members")  # every rep of the store has one now
+    [figure] = figures(
+        ["gmv"], subject=Subject("team", org["region"].pk), scope=Scope.team(org["region"].pk), period=NOV
+    )
+    assert figure.target is None  # the west store's reps have none
 
 
 def test_custom_ranges_and_period_navigation():
@@ -172,11 +210,50 @@ def test_a_running_period_judges_flows_on_the_share_due_so_far(org):
     assert final.pace_target is None and final.tier == Tier.NOT_ACHIEVED  # 300 of 400
 
 
-def test_a_running_period_is_compared_with_as_many_days_of_the_previous_one():
-    from apps.kpis.selectors.boards import comparable_previous
+def test_a_running_period_is_compared_on_its_whole_days_with_as_many_of_the_previous_one():
+    from apps.kpis.selectors.boards import comparable_pair
 
-    november = Period.of("month", date(2026, 11, 1))
-    assert comparable_previous(november, date(2026, 11, 25)) == Period.custom(date(2026, 10, 1), date(2026, 10, 25))
-    assert comparable_previous(november, date(2026, 12, 2)) == Period.of("month", date(2026, 10, 1))
+    november, october = Period.of("month", date(2026, 11, 1)), Period.of("month", date(2026, 10, 1))
+    # The 25th: 24 whole days of November (today is half lived) against October's first 24.
+    assert comparable_pair(november, date(2026, 11, 25)) == (
+        Period.custom(date(2026, 11, 1), date(2026, 11, 24)),
+        Period.custom(date(2026, 10, 1), date(2026, 10, 24)),
+    )
+    assert comparable_pair(november, date(2026, 12, 2)) == (november, october)  # over: whole periods
+    assert comparable_pair(november, date(2026, 11, 1)) is None  # the 1st: no whole day to compare yet
+    assert comparable_pair(Period.of("day", date(2026, 11, 5)), date(2026, 11, 5)) is None
     march = Period.of("month", date(2026, 3, 1))  # 31 days of March against February's 28
-    assert comparable_previous(march, date(2026, 3, 30)).end == date(2026, 2, 28)
+    assert comparable_pair(march, date(2026, 3, 31))[1].end == date(2026, 2, 28)
+
+
+def test_on_the_2nd_of_a_month_the_1st_meets_last_months_1st_and_today_is_not_compared(org):
+    from apps.kpis.selectors.boards import headlines
+    from apps.kpis.selectors.focus import Focus
+
+    events_ingest(
+        items=[
+            event("order", at=local(1), member="r2@alpha.test", customer="k8", amount="100"),
+            event("order", at=local(1, month=12), member="r1@alpha.test", customer="k9", amount="80"),
+            event("order", at=local(2, month=12, hour=9), member="r1@alpha.test", customer="k9", amount="500"),
+        ]
+    )
+    focus = Focus(Scope.brand(), Subject.brand(), "brand")
+    [gmv] = headlines(["gmv"], focus, Period.of("month", date(2026, 12, 1)), date(2026, 12, 2))
+    assert (gmv.figure.actual, gmv.current, gmv.previous) == (580, 80, 100)  # the card shows today's 500 too
+    assert gmv.basis == Period.custom(date(2026, 11, 1), date(2026, 11, 1))
+    assert gmv.change == -20 and gmv.change_text == "-20.0%" and gmv.improved is False
+
+
+def test_rates_and_ratios_change_in_points_not_in_percent():
+    from apps.kpis.selectors.boards import Headline
+    from apps.kpis.selectors.targets import Figure
+
+    basis = Period.of("day", date(2026, 11, 1))
+    roi = Headline(Figure(BUILT_IN["roi"], Decimal(120)), Decimal(150), Decimal(120), basis)
+    assert roi.change == -30 and roi.change_text == "-30.0 个百分点"  # ROI in %: not −20 %
+    ltv_cac = Headline(Figure(BUILT_IN["ltv_cac"], Decimal("1.2")), Decimal("1.5"), Decimal("1.2"), basis)
+    assert ltv_cac.change == Decimal("-0.3") and ltv_cac.change_text == "-0.30"
+    repurchase = Headline(Figure(BUILT_IN["repurchase_rate"], Decimal(20)), Decimal(40), Decimal(20), basis)
+    assert repurchase.change == -20 and repurchase.change_text == "-20.0 个百分点"  # not −50 %
+    from_nothing = Headline(Figure(BUILT_IN["repurchase_rate"], Decimal(20)), Decimal(0), Decimal(20), basis)
+    assert from_nothing.change_text == "+20.0 个百分点"

@@ -158,8 +158,13 @@ def test_after_redis_is_flushed_boards_are_rebuilt_identical_ties_included(arena
         before = [_snapshot(arena, b, competition if b.is_competition else None) for b in boards]
         assert before[0][0][:3] == [(arena.reps[r].pk, rank, D(300)) for r, rank in [("r2", 1), ("r1", 2), ("r4", 3)]]
         store.client().flushdb()
-        after = [_snapshot(arena, b, competition if b.is_competition else None) for b in boards]  # rebuilt on read
+        after = [_snapshot(arena, b, competition if b.is_competition else None) for b in boards]  # from PostgreSQL
         assert after == before
+        assert store.built_at(boards[0]) is None  # a read changes nothing
+        viewer = arena.brand.client_for(arena.reps["r3"].pk)
+        assert viewer.get(f"/api/v1/competitions/{competition.pk}/board/").status_code == 200
+        assert store.built_at(boards[0]) is not None  # the viewer's page asked a worker (here in-process) to build it
+        assert _snapshot(arena, boards[0], competition) == before[0]
         store.client().flushdb()
         call_command("rebuild_leaderboards", arena.brand.brand.slug)
         assert store.built_at(boards[0]) is not None

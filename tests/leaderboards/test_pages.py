@@ -152,7 +152,7 @@ def test_the_api_sets_up_a_competition_and_reads_its_board(arena):
     assert patch.status_code == 200 and patch.json()["prizes"] == [
         {"rank_from": 1, "rank_to": 1, "tier": "", "label": "奖杯"}
     ]
-    changes = ops.get(f"/api/v1/competitions/{data['id']}/changes/").json()
+    changes = ops.get(f"/api/v1/competitions/{data['id']}/changes/").json()["results"]
     assert [c["action"] for c in changes] == ["update", "create"] and changes[0]["reason"] == "统一命名"
     standing = arena.brand.client("rep").get("/api/v1/leaderboards/gmv/day/")
     assert standing.status_code == 200 and standing.json()["rows"][0]["name"] == "导购1"
@@ -220,6 +220,6 @@ def test_an_integration_key_with_an_organisers_role_sets_up_a_competition(arena)
     }
     created = client.post("/api/v1/competitions/", body, content_type="application/json")
     assert created.status_code == 201, created.json()
-    changes = client.get(f"/api/v1/competitions/{created.json()['id']}/changes/").json()
+    changes = client.get(f"/api/v1/competitions/{created.json()['id']}/changes/").json()["results"]
     assert [(c["action"], c["actor"]) for c in changes] == [("create", None)]
     assert client.get(f"/api/v1/competitions/{created.json()['id']}/board/").json()["me"] is None

@@ -7,7 +7,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from apps.kpis.periods import Period
+from apps.common.periods import Period
 from apps.leaderboards import selectors, store
 from apps.leaderboards.boards import Board
 from apps.leaderboards.models import TieRule

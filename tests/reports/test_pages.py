@@ -64,6 +64,39 @@ def test_downloads_hold_what_the_reader_may_see(arena, reported):
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF") and len(pdf.content) > 2000
 
 
+def test_xlsx_figures_are_numbers_formatted_as_the_page_shows_them(arena, reported):
+    view = arena.brand.client_for(arena.reps["r5"].pk).get(f"/reports/{reported.isoformat()}/").context["view"]
+    book = load_workbook(
+        io.BytesIO(
+            arena.brand.client_for(arena.reps["r5"].pk).get(f"/reports/{reported.isoformat()}/report.xlsx").content
+        )
+    )
+    rows = {row[1].value: row for row in book["导购"].iter_rows(min_row=2)}
+    gmv = rows[str(view.own.figure("gmv").metric.name)]
+    assert gmv[2].value == 555 and isinstance(gmv[2].value, (int, float)) and "¥" in gmv[2].number_format
+    for row in rows.values():
+        for cell in row[2:]:
+            assert cell.value is None or isinstance(cell.value, (int, float)), (row[1].value, cell.value)
+    # An achievement shown truncated on the page is the same digit in the workbook.
+    from apps.common.formatting import achievement_text
+
+    for line in view.own.figures:
+        if line.rate is not None:
+            cell = rows[str(line.metric.name)][4]
+            assert cell.number_format == "0.0%"
+            assert f"{cell.value * 100:,.1f}%" == achievement_text(line.rate)
+
+
+def test_one_rounding_rule_for_values_and_one_for_achievements():
+    from decimal import Decimal
+
+    from apps.common.formatting import achievement_text, format_value
+
+    assert achievement_text(Decimal("62.19")) == "62.1%" and achievement_text(Decimal("99.96")) == "99.9%"
+    assert format_value(Decimal("62.25"), "percent") == "62.3%"  # half up, not half even
+    assert format_value(Decimal("0.125"), "money") == "¥0.13" and format_value(Decimal("2.5"), "count") == "3"
+
+
 def test_only_managers_regenerate_and_change_settings(arena, reported):
     rep = arena.brand.client("rep")
     assert rep.post(f"/reports/{reported.isoformat()}/regenerate/").status_code == 403

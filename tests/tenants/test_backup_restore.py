@@ -26,7 +26,8 @@ from django_tenants.utils import schema_context
 from apps.kpis.models import Event
 from apps.kpis.services.events import events_ingest
 from apps.tenants.models import Brand
-from apps.tenants.services import brand_create, brand_template_ensure
+from apps.tenants.services import brand_template_ensure
+from apps.signup.services import brand_create
 
 work = Path(sys.argv[1])
 brand_template_ensure()
@@ -52,16 +53,26 @@ try:
     call_command("restore_brand", "backupprobe", str(work / "good.dump"), yes=True)
     with schema_context(brand.schema_name):
         seen["restored"] = ids()
+    other = brand_create(name="别家", slug="backupother", admin_name="管", admin_email="o@b.test",
+                         admin_password="Correct-Horse-42").brand
+    call_command("backup_brand", "backupother", output=work / "other.dump")
+    try:
+        call_command("restore_brand", "backupprobe", str(work / "other.dump"), yes=True)
+    except CommandError as error:
+        seen["other"] = str(error)
+    with schema_context(brand.schema_name):
+        seen["after_other"] = ids()
     (work / "broken.dump").write_bytes(b"PGDMP not really a dump")
     try:
         call_command("restore_brand", "backupprobe", str(work / "broken.dump"), yes=True)
     except CommandError as error:
-        seen["broken"] = str(error)[:80]
+        seen["broken"] = str(error)[:120]
     with schema_context(brand.schema_name):
         seen["after_broken"] = ids()
 finally:
     connection.set_schema_to_public()
-    Brand.objects.get(pk=brand.pk).delete(force_drop=True)
+    for probe in Brand.objects.filter(slug__in=["backupprobe", "backupother"]):
+        probe.delete(force_drop=True)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'backupprobe%%'")
         seen["schemas_left"] = cursor.fetchone()[0]
@@ -96,6 +107,7 @@ def test_a_brand_restored_from_its_backup_has_exactly_the_data_it_had(tmp_path):
     assert seen["damaged"] == ["e2", "e3", "wrong"]
     assert "--yes" in seen["unconfirmed"]
     assert seen["restored"] == seen["before"]
-    assert seen["broken"].startswith("restore failed, the brand is as it was")
+    assert "brand_backupother, not brand_backupprobe" in seen["other"] and seen["after_other"] == seen["before"]
+    assert "the brand is as it was" in seen["broken"]
     assert seen["after_broken"] == seen["before"]
     assert seen["schemas_left"] == 0

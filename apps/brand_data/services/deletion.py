@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name, schema_context
@@ -42,7 +43,7 @@ def deletion_request(*, user, confirm_slug: str) -> Brand:
         deletion_requested_at=now, delete_after=now + grace_period(), deletion_requested_by=user.email
     )
     brand.refresh_from_db()
-    log.warning("brand deletion requested by %s, due %s", user.email, brand.delete_after.isoformat())
+    log.warning("brand deletion requested by %s, due %s", user.email, deletion_due_text(brand))
     return brand
 
 
@@ -57,14 +58,16 @@ def deletion_cancel(*, user) -> Brand:
 
 
 def brands_purge_due(*, now=None) -> list[str]:
-    """Drop every brand whose grace period is over: schema (django-tenants), media, rows."""
+    """Drop every brand whose grace period is over, or whose first admin never confirmed their
+    email in time (SIGNUP_EMAIL_CONFIRMATION): schema (django-tenants), media, rows."""
     now = now or timezone.now()
     purged = []
+    due = Q(delete_after__lte=now) | Q(confirm_email_by__lte=now)
     with schema_context(get_public_schema_name()):
-        for brand in Brand.objects.filter(kind=Brand.Kind.BRAND, delete_after__lte=now):
+        for brand in Brand.objects.filter(due, kind=Brand.Kind.BRAND):
             media = Path(settings.MEDIA_ROOT) / brand.schema_name
             brand.delete(force_drop=True)
             shutil.rmtree(media, ignore_errors=True)
-            log.warning("brand %s purged after its grace period", brand.slug)
+            log.warning("brand %s purged (deletion due or email never confirmed)", brand.slug)
             purged.append(brand.slug)
     return purged

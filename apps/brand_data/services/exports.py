@@ -22,13 +22,23 @@ from django.db.models import Model, Q
 from django.utils import timezone
 
 from apps.brand_data.models import DataExport
+from apps.common.spreadsheets import csv_cell
 from apps.tenants.selectors import current_brand
 
 log = logging.getLogger(__name__)
 
 # The apps whose tables make up a brand's data; auditlog holds who changed what.
-EXPORTED_APPS = ("accounts", "organisation", "kpis", "compliance", "leaderboards", "reports", "auditlog")
-SECRET_FIELDS = {"password", "hashed_key", "secret_hash"}
+EXPORTED_APPS = ("accounts", "organisation", "kpis", "compliance", "leaderboards", "reports", "wecom", "auditlog")
+# Never exported, not even sealed: passwords, API key hashes, the WeCom connection's secrets.
+SECRET_FIELDS = {
+    "password",
+    "hashed_key",
+    "secret_hash",
+    "app_secret",
+    "contact_secret",
+    "callback_token",
+    "callback_aes_key",
+}
 CHUNK = 5000
 
 
@@ -57,7 +67,15 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _write_table(archive: zipfile.ZipFile, model: type[Model]) -> int:
+def _key_ids() -> dict[str, str]:
+    """An API key's primary key is `prefix.hash`: wherever it appears (the key's row, the audit
+    log's object_pk) the export writes the prefix alone."""
+    from apps.organisation.models import ApiKey
+
+    return dict(ApiKey.objects.values_list("id", "prefix"))
+
+
+def _write_table(archive: zipfile.ZipFile, model: type[Model], key_ids: dict[str, str]) -> int:
     columns = _columns(model)
     rows = 0
     with archive.open(f"{model._meta.app_label}/{model._meta.model_name}.csv", "w") as raw:
@@ -65,7 +83,9 @@ def _write_table(archive: zipfile.ZipFile, model: type[Model]) -> int:
         writer = csv.writer(text)
         writer.writerow(columns)
         for values in model._default_manager.order_by("pk").values_list(*columns).iterator(chunk_size=CHUNK):
-            writer.writerow([_cell(value) for value in values])
+            writer.writerow(
+                [csv_cell(_cell(key_ids.get(value, value) if isinstance(value, str) else value)) for value in values]
+            )
             rows += 1
         text.flush()
         text.detach()
@@ -103,13 +123,16 @@ def export_build(*, export_id: int) -> DataExport:
     try:
         with tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR) as spool:
             with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive, _snapshot():
+                key_ids = _key_ids()
                 for model in exported_models():
-                    counts[f"{model._meta.app_label}/{model._meta.model_name}.csv"] = _write_table(archive, model)
+                    name = f"{model._meta.app_label}/{model._meta.model_name}.csv"
+                    counts[name] = _write_table(archive, model, key_ids)
                 manifest = {
                     "brand": {"name": brand.name, "slug": brand.slug, "schema": brand.schema_name},
                     "generated_at": timezone.now().isoformat(),
                     "tables": counts,
                     "omitted": sorted(SECRET_FIELDS),
+                    "api_key_ids": "written as the key's prefix",
                 }
                 archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
             spool.seek(0)

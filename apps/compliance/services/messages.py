@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from apps.common.batches import MAX_BATCH, BatchResult, FieldValidator, retrying
+from apps.common.queue import send_on_commit_or_leave_to_sweep
 from apps.compliance.models import MAX_TEXT_BYTES, Message
 from apps.kpis.extensions import figures_changed
 from apps.organisation.selectors import person_ids_by_ref
@@ -36,7 +37,7 @@ class MessageInSerializer(serializers.Serializer):
 
 
 class MessageBatchSerializer(serializers.Serializer):
-    messages = MessageInSerializer(many=True, max_length=MAX_BATCH, allow_empty=False)
+    messages = MessageInSerializer(many=True, max_length=MAX_BATCH, allow_empty=False)  # type: ignore[call-arg]
 
 
 _INSERT = f"""
@@ -49,8 +50,9 @@ _INSERT = f"""
 """  # noqa: S608 (table name is ours)
 
 
-def messages_ingest(*, items: Sequence) -> tuple[BatchResult, list[int]]:
-    """Store what is new; return the per-item answers and the ids stored now (to be scanned)."""
+def messages_ingest(*, items: Sequence, scan_later: bool = True) -> tuple[BatchResult, list[int]]:
+    """Store what is new and (after the commit) send it to be scanned; return the per-item
+    answers and the ids stored now. `scan_later=False`: the caller scans them itself (the demo)."""
     brand_tz = ZoneInfo(current_brand().time_zone)
     results, valid = FieldValidator(MessageInSerializer, time_zone=brand_tz, moment_field="sent_at").all(items)
     reps = person_ids_by_ref({clean["rep"] for _r, clean in valid})
@@ -96,4 +98,8 @@ def messages_ingest(*, items: Sequence) -> tuple[BatchResult, list[int]]:
     stored = retrying(insert)
     for result, clean in rows:
         result.status = "created" if clean["message_id"] in stored else "duplicate"
+    if stored and scan_later:
+        from apps.compliance.tasks import scan_messages
+
+        send_on_commit_or_leave_to_sweep(scan_messages, list(stored.values()))
     return BatchResult(results), list(stored.values())

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.common.wecom import DeliveryFailed, markdown, robot_post, webhook_url_check
+from apps.common.wecom import DeliveryFailed, markdown, markdown_text, robot_post, webhook_url_check
 from apps.compliance.models import Violation, WebhookDelivery
 from apps.compliance.services.scanning import compliance_settings
 from apps.tenants.selectors import brand_url, current_brand
@@ -19,9 +19,9 @@ def markdown_for(violation: Violation) -> dict:
         [
             f'**{_("合规提醒")}** <font color="warning">{violation.get_severity_display()} · '
             f"{violation.get_category_display()}</font>",
-            f"> {_('导购')}：{violation.rep.full_name}",
-            f"> {_('命中')}：{violation.matched_text}",
-            f"> {_('规则')}：{violation.rule.name}（{violation.reason_text}）",
+            f"> {_('导购')}：{markdown_text(violation.rep.full_name)}",
+            f"> {_('命中')}：{markdown_text(violation.matched_text)}",
+            f"> {_('规则')}：{markdown_text(violation.rule.name)}（{markdown_text(violation.reason_text)}）",
             f"[{_('查看并审核')}]({link})",
         ]
     )

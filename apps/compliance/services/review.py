@@ -7,10 +7,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.compliance.models import Decision, Violation
-from apps.compliance.selectors import can_review
 from apps.kpis.extensions import figures_changed
+from apps.organisation.access import may_review
 
-_NEXT = {
+_NEXT: dict[str, tuple[set[str], str]] = {
     Decision.Action.CONFIRM: ({Violation.Status.OPEN}, Violation.Status.CONFIRMED),
     Decision.Action.DISMISS: ({Violation.Status.OPEN}, Violation.Status.DISMISSED),
     Decision.Action.REOPEN: ({Violation.Status.CONFIRMED, Violation.Status.DISMISSED}, Violation.Status.OPEN),
@@ -23,7 +23,7 @@ def actions_allowed(violation: Violation) -> list[str]:
 
 @transaction.atomic
 def violation_review(*, violation: Violation, actor, action: str, note: str = "") -> Violation:
-    if not can_review(actor, violation):
+    if not may_review(actor, violation.rep_id):
         raise PermissionDenied(_("你不能审核这条违规。"))
     if action not in _NEXT:
         raise ValidationError({"action": _("未知操作。")})

@@ -14,12 +14,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from apps.common.formatting import CURRENCY_SYMBOLS, Label, change_of, change_text
+from apps.common.periods import Period
 from apps.kpis.catalogue import Metric
-from apps.kpis.formatting import CURRENCY_SYMBOLS
-from apps.kpis.periods import Period
-from apps.kpis.selectors.access import Focus, Visibility
+from apps.kpis.selectors.focus import Focus
 from apps.kpis.selectors.metrics import Buckets, Scope, metric_table, metric_values, metrics_registry
 from apps.kpis.selectors.targets import Figure, Subject, figures, kpi_settings, target_book
+from apps.organisation.access import Visibility
 from apps.organisation.models import Membership, Team
 from apps.organisation.selectors import member_ids_of_teams
 
@@ -28,19 +29,26 @@ User = get_user_model()
 
 @dataclass
 class Headline:
+    """A figure with its change on the previous period (环比), compared like with like: while the
+    period runs, its whole days so far (today, half lived, left out) meet as many first days of
+    the previous period. Rates and ratios (conversion, ROI …) change in points, not in %."""
+
     figure: Figure
     previous: Decimal | None
+    current: Decimal | None = None  # the figure over the days compared (its actual when the period is over)
+    basis: Period | None = None  # the previous period's days compared with
 
     @property
-    def change_pct(self) -> Decimal | None:
-        """Change on the previous period (环比), in %."""
-        if self.figure.actual is None or not self.previous:
-            return None
-        return (self.figure.actual - self.previous) / abs(self.previous) * 100
+    def change(self) -> Decimal | None:
+        return None if self.basis is None else change_of(self.current, self.previous, self.figure.metric.unit)
+
+    @property
+    def change_text(self) -> str:
+        return change_text(self.change, self.figure.metric.unit)
 
     @property
     def improved(self) -> bool | None:
-        change = self.change_pct
+        change = self.change
         if change is None or change == 0:
             return None
         return (change > 0) != self.figure.metric.lower_is_better
@@ -51,7 +59,7 @@ class Chart:
     """Data for one ECharts chart: x labels and named series (None where there is no value)."""
 
     id: str
-    title: str
+    title: Label
     x: list[str]
     series: list[dict]
     kind: str = "line"
@@ -78,7 +86,7 @@ class Row:
 
 @dataclass
 class Breakdown:
-    title: str
+    title: Label
     metrics: list[Metric]
     rows: list[Row] = field(default_factory=list)
 
@@ -119,18 +127,39 @@ def headlines(codes: list[str], focus: Focus, period: Period, today, registry=No
         settings=settings,
         today=today,
     )
-    before = metric_values(codes, focus.scope, comparable_previous(period, today), registry=registry)
-    return [Headline(figure, before.get(figure.metric.code)) for figure in current]
+    compared = comparable_pair(period, today)
+    if compared is None:
+        return [Headline(figure, None) for figure in current]
+    now, basis = compared
+    now_values = (
+        {f.metric.code: f.actual for f in current}
+        if now == period
+        else metric_values(codes, focus.scope, now, registry=registry)
+    )
+    before = metric_values(codes, focus.scope, basis, registry=registry)
+    return [
+        Headline(figure, before.get(figure.metric.code), now_values.get(figure.metric.code), basis)
+        for figure in current
+    ]
 
 
-def comparable_previous(period: Period, today) -> Period:
-    """The period to compare with (环比): the previous one, cut to as many days as this one has
-    lived through while it is still running, so 25 days of November meet 25 days of October."""
+def comparable_pair(period: Period, today) -> tuple[Period, Period] | None:
+    """The days of this period and of the previous one that 环比 compares: the whole periods once
+    this one is over; while it runs, its whole days so far and as many first days of the previous
+    one (today is half lived: left out). None when no whole day has passed yet."""
     previous = period.shifted(-1)
     elapsed = period.elapsed_days(today)
-    if 0 < elapsed < period.days:
-        return Period.custom(previous.start, min(previous.end, previous.start + timedelta(days=elapsed - 1)))
-    return previous
+    if elapsed <= 0:
+        return None
+    if period.end < today:
+        return period, previous
+    whole = elapsed - 1
+    if whole <= 0:
+        return None
+    return (
+        Period.custom(period.start, period.start + timedelta(days=whole - 1)),
+        Period.custom(previous.start, min(previous.end, previous.start + timedelta(days=whole - 1))),
+    )
 
 
 def period_query(period: Period, **extra) -> str:
@@ -188,10 +217,10 @@ def _team_rows(teams, focus, period, metrics, codes, book, registry, settings) -
 def _people_rows(team_ids, focus, period, metrics, codes, book, visibility, registry, settings) -> Breakdown:
     if team_ids:
         people_ids = Membership.objects.filter(team_id__in=team_ids).values_list("person_id", flat=True)
-        people = User.objects.filter(pk__in=people_ids)
+        candidates = User.objects.filter(pk__in=people_ids)
     else:
-        people = User.objects.filter(is_active=True)
-    people = [p for p in people.order_by("-is_active", "name_sort") if visibility.sees_member(p.pk)]
+        candidates = User.objects.filter(is_active=True)
+    people = [p for p in candidates.order_by("-is_active", "name_sort") if visibility.sees_member(p.pk)]
     table = metric_table(codes, focus.scope, period, group="member", keys=[p.pk for p in people], registry=registry)
     rows = []
     for person in people:

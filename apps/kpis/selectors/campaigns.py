@@ -13,9 +13,9 @@ from decimal import Decimal
 
 from django.db.models import Max, Min, QuerySet
 
+from apps.common.periods import MAX_CUSTOM_DAYS, Period
 from apps.kpis.catalogue import BUILT_IN
 from apps.kpis.models import Campaign, DailyRollup
-from apps.kpis.periods import MAX_CUSTOM_DAYS, Period
 from apps.kpis.selectors.metrics import Scope, metric_table, metric_values, metrics_registry
 from apps.kpis.selectors.targets import Figure, achievement, kpi_settings, tier_for
 
@@ -90,7 +90,7 @@ class CampaignTree:
     def l3_check(self) -> Decimal | None:
         """users × conversion × AOV, which equals GMV by construction: shown so it can be seen to."""
         users, conversion, aov = (self.values.get(c) for c in ("fans_added", "order_conversion", "aov"))
-        if None in (users, conversion, aov):
+        if users is None or conversion is None or aov is None:
             return None
         return users * conversion / 100 * aov
 

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from django.db.models import Q, QuerySet
 
 from apps.kpis.models import Customer, Event
-from apps.kpis.selectors.access import Visibility
 from apps.kpis.selectors.metrics import Scope
+from apps.organisation.access import Visibility
 
 
 def customers_list(*, visibility: Visibility, owner_id: int | None = None, search: str = "") -> QuerySet:
@@ -18,7 +18,7 @@ def customers_list(*, visibility: Visibility, owner_id: int | None = None, searc
     if owner_id is not None:
         customers = customers.filter(owner_id=owner_id)
     if search:
-        customers = customers.filter(Q(ref__icontains=search) | Q(tags__contains=[search]))
+        customers = customers.filter(Q(ref__icontains=search) | Q(name__icontains=search) | Q(tags__contains=[search]))
     return customers
 
 

@@ -9,7 +9,7 @@ denominator yields None, which screens show as "—".
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -17,12 +17,12 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 
+from apps.common.periods import Period
 from apps.common.request_memo import per_request
 from apps.kpis import formula
 from apps.kpis.catalogue import BUILT_IN, ROLLUP_COLUMNS, Metric, Source
 from apps.kpis.extensions import registered_metrics, registered_readers
 from apps.kpis.models import Campaign, Customer, CustomerDay, CustomMetric, DailyRollup, FanBalance, MemberDayRollup
-from apps.kpis.periods import Period
 from apps.organisation.selectors import member_ids_of_teams
 
 User = get_user_model()
@@ -76,6 +76,11 @@ def metrics_registry() -> dict[str, Metric]:
     return {**BUILT_IN, **registered_metrics(), **custom}
 
 
+def metric_choices() -> list[tuple[str, str]]:
+    """For a form's metric field: every metric, named and coded."""
+    return [(m.code, f"{m.name} · {m.code}") for m in metrics_registry().values()]
+
+
 def _base_codes(codes: Iterable[str], registry: dict[str, Metric]) -> set[str]:
     """Every base metric the given metrics need, following formulas through derived ones."""
     needed, stack, seen = set(), list(codes), set()
@@ -85,7 +90,7 @@ def _base_codes(codes: Iterable[str], registry: dict[str, Metric]) -> set[str]:
             continue
         seen.add(code)
         metric = registry[code]
-        if metric.is_derived:
+        if metric.formula is not None:  # derived
             stack.extend(formula.names(metric.formula))
         else:
             needed.add(code)
@@ -104,7 +109,7 @@ def metric_table(
     scope: Scope,
     period: Period,
     *,
-    group: str | None = None,
+    group: str | Buckets | None = None,
     keys: Iterable | None = None,
     registry: dict[str, Metric] | None = None,
 ) -> dict[object, Values]:
@@ -149,7 +154,7 @@ def _evaluate(code: str, known: dict, registry: dict[str, Metric], depth: int = 
     if code in known:
         return known[code]
     metric = registry.get(code)
-    if metric is None or depth > 20:  # unknown or (refused at save time) circular
+    if metric is None or metric.formula is None or depth > 20:  # unknown, base, or (refused) circular
         return None
     tree = formula.parse(metric.formula)
     inputs = {name: _evaluate(name, known, registry, depth + 1) for name in formula.names(metric.formula)}
@@ -168,7 +173,7 @@ class Buckets:
     members: tuple[tuple[int, frozenset[int]], ...]
 
     @classmethod
-    def of(cls, mapping: dict[int, Iterable[int]]) -> Buckets:
+    def of(cls, mapping: Mapping[int, Iterable[int]]) -> Buckets:
         return cls(tuple((key, frozenset(ids)) for key, ids in mapping.items()))
 
     def key_of(self, member_id) -> int | None:
@@ -221,7 +226,7 @@ def _rollup_sums(codes, scope: Scope, period: Period, group) -> dict:
 
 def _fan_totals(codes, scope: Scope, period: Period, group) -> dict:
     """Pool size at the end of the period (at the end of each day when grouped by day)."""
-    net = Sum(F("fans_added") - F("fans_deleted"))
+    net = Sum(F("fans_added") - F("fans_deleted") - F("fans_removed"))
     balance_group = None if group == "day" else group
     now = _numbers(_grouped(scope.filter(FanBalance.objects.all()), balance_group, fans_total=Sum("net")))
     since = _rollups(scope, group).filter(day__gt=period.end)

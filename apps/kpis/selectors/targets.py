@@ -3,8 +3,10 @@
 A target belongs to a person, a team or the brand (neither), for a month or a quarter. For a
 period that is not exactly that month or quarter, a flow metric's target (GMV, adds …) is spread
 over the days the period covers; a stock or a rate (pool size, conversion) keeps its value.
-A team or the brand without a target of its own is given the sum of its people's targets for
-flow metrics. Lower-is-better metrics are judged in reverse: achievement = 2 − actual / target.
+A team or the brand without a target of its own is given the sum of its reps' targets for flow
+metrics, but only when every one of its reps has one (a single rep's target is not the team's);
+a figure says which it is (`target_source`). A miss on a test-phase target reads 测试期: it
+rewards and never punishes. Lower-is-better metrics are judged in reverse: achievement = 2 − actual / target.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
+from apps.common.formatting import Label
+from apps.common.periods import Period, add_months, month_start, quarter_start
 from apps.common.request_memo import per_request
 from apps.kpis.catalogue import BRAND_WIDE_ROLES, Metric
 from apps.kpis.models import KpiSettings, StageWeight, Target
-from apps.kpis.periods import Period, add_months, month_start, quarter_start
 from apps.kpis.selectors.metrics import Scope, metric_values, metrics_registry
 from apps.organisation.roles import Role
+from apps.organisation.selectors import active_rep_ids
 
 HUNDRED = Decimal(100)
 
@@ -31,13 +35,19 @@ class Tier:
     NOT_ACHIEVED = "not_achieved"
     ACHIEVED = "achieved"
     EXCEEDED = "exceeded"
-    LABELS = {NOT_ACHIEVED: _("未达成"), ACHIEVED: _("达成"), EXCEEDED: _("超额达成")}
+    TEST_PHASE = "test_phase"  # below target on a test-phase target: not a miss
+    LABELS = {NOT_ACHIEVED: _("未达成"), ACHIEVED: _("达成"), EXCEEDED: _("超额达成"), TEST_PHASE: _("测试期")}
+
+
+class TargetSource:
+    OWN = "own"  # set on the subject itself
+    MEMBERS = "members"  # the sum of every rep's target
+    LABELS = {OWN: _("本身的目标"), MEMBERS: _("成员目标合计")}
 
 
 @per_request
 def kpi_settings() -> KpiSettings:
-    settings, _created = KpiSettings.objects.get_or_create(pk=1)
-    return settings
+    return KpiSettings.objects.get(pk=1)  # made with the brand (a data migration in the template)
 
 
 @dataclass(frozen=True)
@@ -62,15 +72,20 @@ class Figure:
     test_phase: bool = False
     # While the period runs, a flow is judged against the share of its target due by today.
     pace_target: Decimal | None = None
+    target_source: str | None = None
 
     @property
     def tier_label(self):
         return Tier.LABELS.get(self.tier, "")
 
     @property
+    def target_source_label(self):
+        return TargetSource.LABELS.get(self.target_source or "", "")
+
+    @property
     def counts_against(self) -> bool:
         """A test-phase target rewards but does not punish."""
-        return not (self.test_phase and self.tier == Tier.NOT_ACHIEVED)
+        return self.tier != Tier.TEST_PHASE
 
 
 def achievement(metric: Metric, actual: Decimal | None, target: Decimal | None) -> Decimal | None:
@@ -93,6 +108,12 @@ def tier_for(rate: Decimal | None, settings: KpiSettings) -> str | None:
     if rate >= settings.achieved_pct:
         return Tier.ACHIEVED
     return Tier.NOT_ACHIEVED
+
+
+class TargetValue(NamedTuple):
+    value: Decimal | None
+    test_phase: bool = False
+    source: str | None = None
 
 
 class TargetRow(NamedTuple):
@@ -122,6 +143,7 @@ class TargetBook:
             targets = targets.filter(metric__in=metrics)
         self._by_subject: dict[tuple, list[TargetRow]] = defaultdict(list)
         self._people_by_metric: dict[str, dict[int, list[TargetRow]]] = defaultdict(lambda: defaultdict(list))
+        self._rep_ids: frozenset[int] | None = None  # read when a team's target is asked for
         # Plain rows, not model instances: a page reads hundreds of targets.
         for target in map(TargetRow._make, targets.values_list(*TargetRow._fields)):
             subject = (
@@ -164,16 +186,24 @@ class TargetBook:
                 total += target.value * overlap / (end - start).days
         return total.quantize(Decimal("0.01")), test_phase
 
-    def target(self, metric: Metric, subject: Subject, member_ids=None) -> tuple[Decimal | None, bool]:
+    def target(self, metric: Metric, subject: Subject, member_ids=None) -> TargetValue:
         value, test_phase = self._value(metric, self._by_subject.get((subject, metric.code), []))
-        if value is None and subject.kind != "person" and metric.flow:
-            people = self._people_by_metric.get(metric.code, {})
-            ids = people.keys() if subject.kind == "brand" else (member_ids or ())
-            parts = [self._value(metric, people[pk]) for pk in ids if pk in people]
-            if parts:
-                value = sum((v for v, _tp in parts), Decimal(0))
-                test_phase = any(tp for _v, tp in parts)
-        return value, test_phase
+        if value is not None:
+            return TargetValue(value, test_phase, TargetSource.OWN)
+        if subject.kind == "person" or not metric.flow:
+            return TargetValue(None)
+        people = self._people_by_metric.get(metric.code, {})
+        reps = self._reps() if subject.kind == "brand" else self._reps() & set(member_ids or ())
+        if not reps or not reps <= people.keys():
+            return TargetValue(None)  # some rep has none: the sum would not be the team's
+        parts = [self._value(metric, people[pk]) for pk in reps]
+        total = sum((v for v, _tp in parts if v is not None), Decimal(0))
+        return TargetValue(total, any(tp for _v, tp in parts), TargetSource.MEMBERS)
+
+    def _reps(self) -> frozenset[int]:
+        if self._rep_ids is None:
+            self._rep_ids = active_rep_ids()
+        return self._rep_ids
 
 
 @per_request
@@ -206,12 +236,15 @@ def figures(
     result = []
     for code in codes:
         metric = registry[code]
-        target, test_phase = book.target(metric, subject, scope.member_ids)
+        target, test_phase, source = book.target(metric, subject, scope.member_ids)
         pace_target = None
         if target is not None and metric.flow and book.pace is not None:
             pace_target = (target * book.pace).quantize(Decimal("0.01"))
         rate = achievement(metric, values.get(code), pace_target if pace_target is not None else target)
-        result.append(Figure(metric, values.get(code), target, rate, tier_for(rate, settings), test_phase, pace_target))
+        tier = tier_for(rate, settings)
+        if test_phase and tier == Tier.NOT_ACHIEVED:
+            tier = Tier.TEST_PHASE
+        result.append(Figure(metric, values.get(code), target, rate, tier, test_phase, pace_target, source))
     return result
 
 
@@ -222,33 +255,35 @@ def figures(
 class ScoreLine:
     figure: Figure
     weight: Decimal
-    points: Decimal | None  # weight × capped achievement, or None when not counted
+    counted_rate: Decimal | None = None  # achievement, capped; None when the KPI does not count
+    points: Decimal | None = None  # its part of the score: weight share × counted rate
 
 
 @dataclass
 class Scorecard:
+    """The score is the weighted average of each KPI's achievement, each capped at the brand's
+    cap: 100 when every KPI is exactly on target. A line's points are its part of that average,
+    so the lines add up to the score."""
+
     role: str
     stage: str
+    cap: Decimal = HUNDRED
     lines: list[ScoreLine] = field(default_factory=list)
 
     @property
-    def role_label(self) -> str:
+    def role_label(self) -> Label:
         return Role(self.role).label
 
     @property
     def score(self) -> Decimal | None:
-        """Weighted achievement in %, over the KPIs that have a target and count."""
-        counted = [line for line in self.lines if line.points is not None]
-        weight = sum((line.weight for line in counted), Decimal(0))
-        if not weight:
-            return None
-        return sum((line.points for line in counted), Decimal(0)) / weight
+        counted = [line.points for line in self.lines if line.points is not None]
+        return sum(counted, Decimal(0)) if counted else None
 
 
 def scorecard(*, person, role: str, period: Period, registry=None, settings=None, today=None) -> Scorecard:
     settings = settings or kpi_settings()
     weights = {w.metric: w.weight for w in StageWeight.objects.filter(stage=settings.stage, role=role)}
-    card = Scorecard(role=role, stage=settings.stage)
+    card = Scorecard(role=role, stage=settings.stage, cap=settings.score_cap_pct)
     if not weights:
         return card
     scope = Scope.brand() if role in BRAND_WIDE_ROLES else Scope.member(person.pk)
@@ -261,10 +296,14 @@ def scorecard(*, person, role: str, period: Period, registry=None, settings=None
         settings=settings,
         today=today,
     ):
-        points = None
-        if figure.rate is not None and figure.counts_against:
-            points = weights[figure.metric.code] * min(figure.rate, settings.score_cap_pct)
-        card.lines.append(ScoreLine(figure, weights[figure.metric.code], points))
+        counted = None
+        if figure.rate is not None and figure.counts_against and weights[figure.metric.code] > 0:
+            counted = min(figure.rate, settings.score_cap_pct)
+        card.lines.append(ScoreLine(figure, weights[figure.metric.code], counted))
+    total = sum((line.weight for line in card.lines if line.counted_rate is not None), Decimal(0))
+    for line in card.lines:
+        if line.counted_rate is not None:
+            line.points = line.weight / total * line.counted_rate
     return card
 
 

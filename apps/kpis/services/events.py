@@ -58,7 +58,8 @@ class EventInSerializer(serializers.Serializer):
 
 
 class EventBatchSerializer(serializers.Serializer):
-    events = EventInSerializer(many=True, max_length=MAX_BATCH, allow_empty=False)
+    # many=True makes a ListSerializer, which takes max_length (the stubs type the child's __init__)
+    events = EventInSerializer(many=True, max_length=MAX_BATCH, allow_empty=False)  # type: ignore[call-arg]
 
 
 def _customer_ids(refs: set[str]) -> tuple[dict[str, int], set[int]]:
@@ -67,14 +68,14 @@ def _customer_ids(refs: set[str]) -> tuple[dict[str, int], set[int]]:
     created now."""
     if not refs:
         return {}, set()
-    refs = sorted(refs)
+    ordered = sorted(refs)
     table = Customer._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (ref, first_seen_at, joined_on, channel, tags, orders_count, gmv_total) "  # noqa: S608
             f"SELECT ref, '9999-12-31 00:00+00', '9999-12-31', '', '{{}}', 0, 0 FROM unnest(%s::text[]) AS t(ref) "
             f"ON CONFLICT (ref) DO NOTHING RETURNING id",
-            [refs],
+            [ordered],
         )
         created = {pk for (pk,) in cursor.fetchall()}
     return dict(Customer.objects.filter(ref__in=refs).values_list("ref", "pk")), created

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from apps.common.formatting import Unit
 from apps.kpis import formula
-from apps.kpis.catalogue import BUILT_IN, Unit
+from apps.kpis.catalogue import BUILT_IN
 from apps.kpis.extensions import metric_used_elsewhere
 from apps.kpis.models import CustomMetric, KpiSettings, StageWeight, Target
 from apps.kpis.selectors.metrics import metrics_registry

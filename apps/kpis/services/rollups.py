@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
-from apps.kpis.catalogue import CONTACT_KINDS, KIND_COLUMN, MONEY_COLUMNS, ROLLUP_COLUMNS, EventKind
+from apps.kpis.catalogue import CONTACT_KINDS, KIND_COLUMN, MONEY_COLUMNS, POOL_LEAVING, ROLLUP_COLUMNS, EventKind
 from apps.kpis.models import Customer, CustomerDay, DailyRollup, Event, FanBalance, MemberDayRollup
 
 ROLLUP_KEY = ("day", "member_id", "channel", "campaign_id")
@@ -83,7 +83,7 @@ def rollups_apply(events: Iterable[StoredEvent]) -> None:
         for column, value in deltas.items():
             row[column] += value
             coarse[column] += value
-        if event.kind in (EventKind.FAN_ADDED, EventKind.FAN_DELETED):
+        if event.kind == EventKind.FAN_ADDED or event.kind in POOL_LEAVING:
             sign = 1 if event.kind == EventKind.FAN_ADDED else -1
             balances[(event.member_id, event.channel, event.campaign_id)]["net"] += sign * event.quantity
         if event.kind == EventKind.ORDER and event.customer_id is not None:
@@ -99,6 +99,7 @@ def rollups_apply(events: Iterable[StoredEvent]) -> None:
 # --- customers -------------------------------------------------------------------------------
 
 _FIRST = "(array_agg({col} ORDER BY e.occurred_at, e.id) FILTER (WHERE {cond}))[1]"
+_LEAVING = ", ".join(f"'{kind}'" for kind in POOL_LEAVING)
 _CUSTOMER_FACTS = f"""
     SELECT e.customer_id,
         min(e.occurred_at) AS first_seen_at,
@@ -111,16 +112,16 @@ _CUSTOMER_FACTS = f"""
         min(e.day) FILTER (WHERE e.kind = 'order') AS first_order_on,
         max(e.day) FILTER (WHERE e.kind = 'order') AS last_order_on,
         max(e.day) FILTER (WHERE e.kind = ANY(%(contact)s)) AS last_contact_on,
-        CASE WHEN max(e.occurred_at) FILTER (WHERE e.kind = 'fan_deleted')
+        CASE WHEN max(e.occurred_at) FILTER (WHERE e.kind IN ({_LEAVING}))
                   > coalesce(max(e.occurred_at) FILTER (WHERE e.kind = 'fan_added'), '-infinity')
-             THEN (array_agg(e.day ORDER BY e.occurred_at DESC, e.id DESC) FILTER (WHERE e.kind = 'fan_deleted'))[1]
+             THEN (array_agg(e.day ORDER BY e.occurred_at DESC, e.id DESC) FILTER (WHERE e.kind IN ({_LEAVING})))[1]
         END AS left_on,
         min(e.occurred_at) FILTER (WHERE e.member_id IS NOT NULL) AS owner_seen_at,
         min(e.occurred_at) FILTER (WHERE e.channel <> '') AS channel_seen_at,
         min(e.occurred_at) FILTER (WHERE e.campaign_id IS NOT NULL) AS campaign_seen_at,
         max(e.occurred_at) FILTER (WHERE e.kind = 'fan_added') AS last_added_at,
-        max(e.occurred_at) FILTER (WHERE e.kind = 'fan_deleted') AS last_deleted_at,
-        (array_agg(e.day ORDER BY e.occurred_at DESC, e.id DESC) FILTER (WHERE e.kind = 'fan_deleted'))[1]
+        max(e.occurred_at) FILTER (WHERE e.kind IN ({_LEAVING})) AS last_deleted_at,
+        (array_agg(e.day ORDER BY e.occurred_at DESC, e.id DESC) FILTER (WHERE e.kind IN ({_LEAVING})))[1]
             AS last_deleted_on,
         coalesce((SELECT array_agg(DISTINCT tag ORDER BY tag) FROM {Event._meta.db_table} t, unnest(t.tags) tag
                   WHERE t.customer_id = e.customer_id), ARRAY[]::varchar[]) AS tags
@@ -191,6 +192,7 @@ class _Facts:
 def _batch_facts(events: Iterable[tuple[StoredEvent, list[str]]]) -> dict[int, _Facts]:
     facts: dict[int, _Facts] = {}
     for event, tags in events:
+        assert event.customer_id is not None  # the caller passes customers' events only
         at, day = event.occurred_at, event.day
         f = facts.get(event.customer_id)
         if f is None:
@@ -212,7 +214,7 @@ def _batch_facts(events: Iterable[tuple[StoredEvent, list[str]]]) -> dict[int, _
             f.last_contact_on = max(filter(None, (f.last_contact_on, day)))
         if event.kind == EventKind.FAN_ADDED:
             f.last_added_at = max(filter(None, (f.last_added_at, at)))
-        if event.kind == EventKind.FAN_DELETED and (f.last_deleted_at is None or at >= f.last_deleted_at):
+        if event.kind in POOL_LEAVING and (f.last_deleted_at is None or at >= f.last_deleted_at):
             f.last_deleted_at, f.last_deleted_on = at, day  # on a tie the event stored last counts
         f.tags.update(tags)
     return facts
@@ -283,7 +285,7 @@ def customers_merge(events: Iterable[tuple[StoredEvent, list[str]]]) -> None:
     if not facts:
         return
     ids = sorted(facts)
-    columns = []
+    columns: list[list] = []
     for name in _MERGE_COLUMNS:
         if name == "id":
             columns.append(ids)
@@ -349,7 +351,7 @@ def rollups_rebuild(*, time_zone: str) -> None:
             f"INSERT INTO {balance} (member_id, channel, campaign_id, net) "  # noqa: S608
             f"SELECT member_id, channel, campaign_id, "
             f"sum(CASE WHEN kind = 'fan_added' THEN quantity ELSE -quantity END) FROM {event} "
-            f"WHERE kind IN ('fan_added', 'fan_deleted') GROUP BY member_id, channel, campaign_id"
+            f"WHERE kind IN ('fan_added', {_LEAVING}) GROUP BY member_id, channel, campaign_id"
         )
         cursor.execute(
             f"INSERT INTO {customer_day} ({', '.join(CUSTOMER_DAY_KEY)}, orders, gmv) "  # noqa: S608

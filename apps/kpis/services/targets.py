@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -88,6 +89,38 @@ def _parse_period(text: str) -> tuple[str, date]:
     raise ValueError(_("周期应写成 2026-11（月）或 2026-Q4（季度）。"))
 
 
+def _target_row(row: dict, registry, people: dict[str, Any], teams: dict[str, Team]) -> dict[str, Any]:
+    """One uploaded row as target_set's arguments; ValueError says what is wrong with it."""
+    metric = (row.get("metric") or "").strip()
+    if metric not in registry:
+        raise ValueError(_("没有这个指标：%(code)s") % {"code": metric or "—"})
+    person_ref, team_name = (row.get("person") or "").strip(), (row.get("team") or "").strip()
+    if person_ref and team_name:
+        raise ValueError(_("一行只能填人员或团队之一。"))
+    person = (people.get(person_ref) or people.get(person_ref.lower())) if person_ref else None
+    if person_ref and person is None:
+        raise ValueError(_("找不到工号或邮箱为 %(ref)s 的人员。") % {"ref": person_ref})
+    team = teams.get(team_name) if team_name else None
+    if team_name and team is None:
+        raise ValueError(_("找不到名为 %(name)s 的团队。") % {"name": team_name})
+    kind, start = _parse_period(row.get("period") or "")
+    try:
+        value = Decimal(str(row.get("value") or "").replace(",", "").strip())
+    except InvalidOperation:
+        raise ValueError(_("目标值应为数字。")) from None
+    if not value.is_finite() or value < 0 or value > MAX_VALUE:
+        raise ValueError(_("目标值应为不小于 0 的数。"))
+    return {
+        "metric": metric,
+        "person": person,
+        "team": team,
+        "period_kind": kind,
+        "period_start": start,
+        "value": value,
+        "test_phase": str(row.get("test_phase") or "").strip().lower() in TRUE_WORDS,
+    }
+
+
 def targets_import(*, rows: list[dict]) -> tuple[int, list[TargetRowError]]:
     """Rows with metric, person (工号/邮箱) or team (名称), period, value, test_phase.
 
@@ -95,46 +128,17 @@ def targets_import(*, rows: list[dict]) -> tuple[int, list[TargetRowError]]:
     """
     registry = metrics_registry()
     refs = {(row.get("person") or "").strip() for row in rows} - {""}
-    people = {}
-    for person in User.objects.filter(Q(employee_no__in=refs) | Q(email__in={r.lower() for r in refs})):
-        people[person.email] = person
-        if person.employee_no:
-            people[person.employee_no] = person
+    people: dict[str, Any] = {}
+    for known in User.objects.filter(Q(employee_no__in=refs) | Q(email__in={r.lower() for r in refs})):
+        people[known.email] = known
+        if known.employee_no:
+            people[known.employee_no] = known
     teams = {team.name: team for team in Team.objects.all()}
-    errors, parsed = [], []
+    errors: list[TargetRowError] = []
+    parsed: list[dict[str, Any]] = []
     for number, row in enumerate(rows, start=2):  # row 1 is the header
         try:
-            metric = (row.get("metric") or "").strip()
-            if metric not in registry:
-                raise ValueError(_("没有这个指标：%(code)s") % {"code": metric or "—"})
-            person_ref, team_name = (row.get("person") or "").strip(), (row.get("team") or "").strip()
-            if person_ref and team_name:
-                raise ValueError(_("一行只能填人员或团队之一。"))
-            person = people.get(person_ref) or people.get(person_ref.lower()) if person_ref else None
-            if person_ref and person is None:
-                raise ValueError(_("找不到工号或邮箱为 %(ref)s 的人员。") % {"ref": person_ref})
-            team = teams.get(team_name) if team_name else None
-            if team_name and team is None:
-                raise ValueError(_("找不到名为 %(name)s 的团队。") % {"name": team_name})
-            kind, start = _parse_period(row.get("period") or "")
-            try:
-                value = Decimal(str(row.get("value") or "").replace(",", "").strip())
-            except InvalidOperation:
-                raise ValueError(_("目标值应为数字。")) from None
-            if not value.is_finite() or value < 0 or value > MAX_VALUE:
-                raise ValueError(_("目标值应为不小于 0 的数。"))
-            test_phase = str(row.get("test_phase") or "").strip().lower() in TRUE_WORDS
-            parsed.append(
-                {
-                    "metric": metric,
-                    "person": person,
-                    "team": team,
-                    "period_kind": kind,
-                    "period_start": start,
-                    "value": value,
-                    "test_phase": test_phase,
-                }
-            )
+            parsed.append(_target_row(row, registry, people, teams))
         except ValueError as error:
             errors.append(TargetRowError(number, str(error)))
     if errors:

@@ -1,13 +1,16 @@
-from decimal import ROUND_DOWN, Decimal
-
 from django import template
 from django.utils.http import urlencode
 
-from apps.kpis.formatting import DASH, format_value
+from apps.common.formatting import achievement_text, change_text, format_value
 
 register = template.Library()
 
-TIER_CLASSES = {"exceeded": "tier-exceeded", "achieved": "tier-achieved", "not_achieved": "tier-missed"}
+TIER_CLASSES = {
+    "exceeded": "tier-exceeded",
+    "achieved": "tier-achieved",
+    "not_achieved": "tier-missed",
+    "test_phase": "tier-test",
+}
 
 
 @register.simple_tag(takes_context=True)
@@ -17,6 +20,12 @@ def kpi_value(context, value, metric):
     return format_value(value, metric.unit, getattr(tenant, "currency", "CNY"))
 
 
+@register.simple_tag
+def kpi_change(change, metric):
+    """A change (环比, 同比) as people read it: in % for counts and money, in points for rates."""
+    return change_text(change, metric.unit)
+
+
 @register.filter
 def tier_class(tier) -> str:
     return TIER_CLASSES.get(tier, "tier-none")
@@ -24,10 +33,7 @@ def tier_class(tier) -> str:
 
 @register.filter
 def pct(value, places: int = 1) -> str:
-    """Truncated, not rounded: 99.96% of a target must not read as 100.0%."""
-    if value is None:
-        return DASH
-    return f"{Decimal(value).quantize(Decimal(1).scaleb(-places), ROUND_DOWN):,}%"
+    return achievement_text(value, places)
 
 
 @register.filter

@@ -10,13 +10,15 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
+from apps.common.schemas import brand_of
+from apps.common.web import PeriodMixin
 from apps.kpis.catalogue import BRAND_WIDE_ROLES, ROLE_KPIS, TEAM_COLUMNS
 from apps.kpis.selectors import customers as customer_selectors
-from apps.kpis.selectors.access import Focus, focus_from_params, kpi_visibility, visible_customer
 from apps.kpis.selectors.boards import breakdown, headlines, trend_chart
+from apps.kpis.selectors.focus import Focus, focus_from_params, visible_customer
 from apps.kpis.selectors.metrics import Scope, metrics_registry
 from apps.kpis.selectors.targets import kpi_settings, scorecard
-from apps.kpis.web import PeriodMixin
+from apps.organisation.access import visibility_of
 from apps.organisation.permissions import CapabilityRequiredMixin
 from apps.organisation.roles import ROLE_HOMES, Capability, Role
 from apps.organisation.selectors import led_team_ids
@@ -42,20 +44,20 @@ class BoardView(CapabilityRequiredMixin, PeriodMixin, TemplateView):
         if asked:
             return asked
         if focus.member is not None:
-            return ROLE_KPIS.get(_primary_role(focus.member), ROLE_KPIS[Role.SALES_REP])
+            return ROLE_KPIS.get(_primary_role(focus.member) or Role.SALES_REP, ROLE_KPIS[Role.SALES_REP])
         return [*TEAM_COLUMNS, "repurchase_rate"]
 
     def get_context_data(self, **kwargs):
         focus = self.focus()
         settings = kpi_settings()
         codes = self.metric_codes(focus)
-        visibility = kpi_visibility(self.request.user)
+        visibility = visibility_of(self.request.user)
         judged = _answerable(focus)
         trend = trend_chart("trend", _("每日趋势"), TREND_METRICS, judged.scope, self.period, self.registry, self.today)
         context = super().get_context_data(
             focus=focus,
             headlines=headlines(codes, judged, self.period, self.today, self.registry, settings),
-            trend=trend.as_json(self.request.tenant.currency),
+            trend=trend.as_json(brand_of(self.request).currency),
             breakdown=breakdown(focus, self.period, TEAM_COLUMNS, visibility, self.today, self.registry, settings),
             trail=_trail(focus),
             metric_choices=sorted(self.registry.values(), key=lambda m: m.code),
@@ -80,7 +82,7 @@ def _answerable(focus: Focus) -> Focus:
 def _trail(focus: Focus) -> list:
     """Brand › region › store (› person): where this board sits, each step a link."""
     team = focus.team or (getattr(getattr(focus.member, "membership", None), "team", None) if focus.member else None)
-    chain = []
+    chain: list = []
     while team is not None:
         chain.insert(0, team)
         team = team.parent
@@ -91,7 +93,7 @@ class BrandBoardView(BoardView):
     """The brand's figures for those who see the whole brand; others go to what they do see."""
 
     def get(self, request, *args, **kwargs):
-        if not kpi_visibility(request.user).brand_wide:
+        if not visibility_of(request.user).brand_wide:
             teams = sorted(led_team_ids(request.user))
             query = request.GET.urlencode()
             url = reverse("kpis:team", args=[teams[0]]) if teams else reverse("kpis:person", args=[request.user.pk])

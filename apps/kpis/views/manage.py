@@ -16,12 +16,13 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from apps.common.views import ServiceActionView, ServiceFormView
+from apps.common.periods import brand_today
+from apps.common.schemas import brand_of
+from apps.common.web import PeriodMixin
 from apps.kpis import formula
 from apps.kpis.catalogue import Channel
 from apps.kpis.forms import CampaignForm, CustomMetricForm, KpiSettingsForm, TargetForm, TargetImportForm
 from apps.kpis.models import Campaign, CustomMetric, KpiSettings, StageWeight, Target
-from apps.kpis.periods import brand_today
 from apps.kpis.selectors import campaigns as campaign_selectors
 from apps.kpis.selectors.boards import trend_chart
 from apps.kpis.selectors.metrics import Scope, metric_values, metrics_registry
@@ -29,8 +30,7 @@ from apps.kpis.selectors.targets import kpi_settings
 from apps.kpis.services import campaigns as campaign_services
 from apps.kpis.services import metrics as metric_services
 from apps.kpis.services import targets as target_services
-from apps.kpis.web import PeriodMixin
-from apps.organisation.permissions import CapabilityRequiredMixin
+from apps.organisation.permissions import CapabilityRequiredMixin, ServiceActionView, ServiceFormView
 from apps.organisation.roles import Capability, Role
 
 User = get_user_model()
@@ -72,7 +72,7 @@ class CampaignView(CapabilityRequiredMixin, TemplateView):
             key=lambda row: row[1]["gmv"] or 0,
             reverse=True,
         )[:30]
-        today = min(tree.period.end, brand_today(self.request.tenant.time_zone))
+        today = min(tree.period.end, brand_today(brand_of(self.request).time_zone))
         chart = trend_chart(
             "campaign",
             _("活动每日 GMV 与加粉"),
@@ -92,7 +92,7 @@ class CampaignView(CapabilityRequiredMixin, TemplateView):
                 for code, values in sorted(by_channel.items(), key=lambda kv: -(kv[1]["gmv"] or 0))
             ],
             by_member=members,
-            chart=chart.as_json(self.request.tenant.currency),
+            chart=chart.as_json(brand_of(self.request).currency),
             **kwargs,
         )
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.kpis.periods import MAX_CUSTOM_DAYS, brand_today
+from apps.common.periods import MAX_CUSTOM_DAYS, brand_today
 from apps.kpis.selectors.metrics import metrics_registry
 from apps.leaderboards import store
 from apps.leaderboards.boards import Status, closes_at, competition_board, competition_field, competition_status
@@ -95,7 +95,8 @@ def _validate(data: dict, teams: list[Team], prizes: list[PrizeSpec]) -> None:
 
 
 def _prize_errors(prizes: list[PrizeSpec]) -> list[str]:
-    errors, taken = [], {}
+    errors: list[str] = []
+    taken: set[int | str] = set()
     for prize in prizes:
         if not prize.label.strip():
             errors.append(_("每个奖励都要写明奖品。"))
@@ -104,7 +105,7 @@ def _prize_errors(prizes: list[PrizeSpec]) -> list[str]:
                 errors.append(_("未知的达成档位：%(tier)s") % {"tier": prize.tier})
             elif prize.tier in taken:
                 errors.append(_("“%(tier)s”的奖励重复了。") % {"tier": Prize.Tier(prize.tier).label})
-            taken[prize.tier] = True
+            taken.add(prize.tier)
             continue
         if prize.rank_from is None or prize.rank_to is None or not 1 <= prize.rank_from <= prize.rank_to:
             errors.append(_("名次奖励要写明从第几名到第几名（例如 2-3）。"))
@@ -113,7 +114,7 @@ def _prize_errors(prizes: list[PrizeSpec]) -> list[str]:
             if rank in taken:
                 errors.append(_("第 %(rank)d 名有两个奖励，名次范围不能重叠。") % {"rank": rank})
                 break
-            taken[rank] = True
+            taken.add(rank)
     return errors
 
 
@@ -163,7 +164,7 @@ def competition_save(
         raise ValidationError(_("比赛成绩已冻结，如需更改请先重新开放。"))
     started = (
         data["starts_on"] < today
-        if creating
+        if competition is None
         else competition_status(competition, timezone.now(), brand.time_zone) != Status.UPCOMING
     )
     if started:
@@ -176,7 +177,7 @@ def competition_save(
         if not reason:
             raise ValidationError({"reason": [_("比赛开始后修改规则，请写明原因（会记入变更记录）。")]})
     with transaction.atomic():
-        if creating:
+        if competition is None:
             competition = Competition(created_by=_person(actor))
             before = {}
         else:
@@ -275,7 +276,7 @@ def competition_close(*, competition_id: int, actor=None) -> Competition:
                 value=row.value,
                 tier=tier or "",
                 prizes=prizes_won(prizes, row.rank, tier),
-                members=sorted(field_.get(row.subject_id, ())) if competition.by_team else [],
+                members=sorted(field_.get(row.subject_id, ())) if isinstance(field_, dict) else [],
             )
         )
     Standing.objects.filter(competition=competition).delete()

@@ -11,35 +11,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
 import redis
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django_tenants.utils import get_public_schema_name
 
+from apps.common.periods import brand_today
 from apps.common.queue import send_or_leave_to_sweep
+from apps.common.schemas import current_schema
 from apps.kpis.extensions import figures_changed as notify_figures_changed
-from apps.kpis.periods import brand_today
-from apps.kpis.selectors.metrics import Buckets, Scope, metric_table, metrics_registry
 from apps.leaderboards import store
-from apps.leaderboards.boards import (
-    Board,
-    competition_board,
-    competition_field,
-    leaderboard_settings,
-    standing_boards,
-    standing_field,
-)
-from apps.leaderboards.models import Competition, Entry
+from apps.leaderboards.boards import Board, BoardContext, values_of
+from apps.leaderboards.models import Entry
 from apps.leaderboards.ranking import member, on_board, score
 from apps.tenants.selectors import current_brand
 
 log = logging.getLogger(__name__)
-PLACES = Decimal("0.0001")  # what Entry keeps: values compare equal once stored
 RESYNC_AFTER_SECONDS = 600
 
 
@@ -47,10 +37,17 @@ def people_changed(sender, instance, **kwargs) -> None:
     """Signal receiver: someone's roles, activity or team changed, so their place in every field
     may have. Logins (which only touch last_login) are not a change."""
     fields = kwargs.get("update_fields")
-    if (fields is not None and set(fields) <= {"last_login"}) or connection.schema_name == get_public_schema_name():
+    if (fields is not None and set(fields) <= {"last_login"}) or current_schema() == get_public_schema_name():
         return
     person_id = getattr(instance, "person_id", None) or instance.pk
     notify_figures_changed(member_ids={person_id}, days={brand_today(current_brand().time_zone)})
+
+
+def brand_restored(sender, brand, **kwargs) -> None:
+    """Signal receiver: the brand's data was replaced from a backup, so every live board in Redis
+    describes the data before it. Rebuild them from PostgreSQL now (the restore is an operator's
+    command, run in the brand's schema)."""
+    boards_resync(older_than=0)
 
 
 def figures_changed(*, member_ids: Iterable[int], days: Iterable[date]) -> None:
@@ -67,82 +64,6 @@ def figures_changed(*, member_ids: Iterable[int], days: Iterable[date]) -> None:
         log.warning("leaderboards: could not note a change in Redis", exc_info=True)
 
 
-@dataclass
-class Brand:
-    """What one refresh needs to know of the brand, loaded once."""
-
-    time_zone: str = field(default_factory=lambda: current_brand().time_zone)
-
-    @cached_property
-    def today(self) -> date:
-        return brand_today(self.time_zone)
-
-    @cached_property
-    def registry(self):
-        return metrics_registry()
-
-    @cached_property
-    def settings(self):
-        return leaderboard_settings()
-
-    @cached_property
-    def standing_field(self) -> frozenset[int]:
-        return standing_field(self.settings)
-
-    @cached_property
-    def competitions(self) -> dict[int, Competition]:
-        """Running and settling competitions: the ones whose boards are live."""
-        live = Competition.objects.filter(frozen_at__isnull=True, starts_on__lte=self.today).prefetch_related("teams")
-        return {c.pk: c for c in live if c.metric in self.registry}
-
-    def boards(self) -> list[Board]:
-        competitions = [competition_board(c) for c in self.competitions.values()]
-        return standing_boards(self.today, self.registry, self.settings) + competitions
-
-    def field(self, board: Board):
-        if board.competition_id is None:
-            return self.standing_field
-        competition = self.competitions.get(board.competition_id)
-        if competition is None:  # not live (a test, a reopened board): read it as it is
-            competition = Competition.objects.prefetch_related("teams").get(pk=board.competition_id)
-        return competition_field(competition)
-
-
-def values_of(board: Board, field_, subjects: Iterable[int], registry) -> dict[int, Decimal | None]:
-    """Each subject's value on the board (people, or teams of their competing people)."""
-    subjects = list(subjects)
-    if not subjects:
-        return {}
-    if board.by_team:
-        buckets = {team: field_.get(team, frozenset()) for team in subjects}
-        people = frozenset().union(*buckets.values())
-        table = metric_table(
-            [board.metric],
-            Scope(member_ids=people),
-            board.period,
-            group=Buckets.of(buckets),
-            keys=subjects,
-            registry=registry,
-        )
-    else:
-        table = metric_table(
-            [board.metric],
-            Scope(member_ids=frozenset(subjects)),
-            board.period,
-            group="member",
-            keys=subjects,
-            registry=registry,
-        )
-    values = {}
-    for subject in subjects:
-        value = table.get(subject, {}).get(board.metric)
-        if value is not None and board.per_capita and board.by_team:
-            size = len(field_.get(subject, ()))
-            value = value / size if size else None
-        values[subject] = value.quantize(PLACES) if value is not None else None
-    return values
-
-
 def entries_sync(
     competition_id: int, values: dict[int, Decimal | None], lower_is_better: bool, *, whole: bool = False
 ) -> dict[int, datetime]:
@@ -151,7 +72,9 @@ def entries_sync(
     now = timezone.now()
     entries = Entry.objects.filter(competition_id=competition_id)
     existing = {e.subject_id: e for e in (entries if whole else entries.filter(subject_id__in=list(values)))}
-    create, update, gone = [], [], []
+    create: list[Entry] = []
+    update: list[Entry] = []
+    gone: list[int] = []
     for subject, value in values.items():
         entry = existing.get(subject)
         if not on_board(value, lower_is_better):
@@ -174,7 +97,7 @@ def entries_sync(
 
 
 def _changes(board: Board, values: dict[int, Decimal | None], achieved: dict[int, datetime]) -> list[store.Change]:
-    changes = []
+    changes: list[store.Change] = []
     for subject, value in values.items():
         if on_board(value, board.lower_is_better):
             changes.append(
@@ -185,18 +108,18 @@ def _changes(board: Board, values: dict[int, Decimal | None], achieved: dict[int
     return changes
 
 
-def board_rebuild(board: Board, brand: Brand) -> int:
+def board_rebuild(board: Board, brand: BoardContext) -> int:
     """Build a board whole from PostgreSQL; returns its new version."""
     field_ = brand.field(board)
     values = values_of(board, field_, field_, brand.registry)
     achieved = {}
-    if board.is_competition:
+    if board.competition_id is not None:
         achieved = entries_sync(board.competition_id, values, board.lower_is_better, whole=True)
     entries = [change for change in _changes(board, values, achieved) if change[1] is not None]
     return store.replace(board, entries, len(field_), brand.time_zone)
 
 
-def _board_refresh(board: Board, brand: Brand, member_ids: set[int]) -> None:
+def _board_refresh(board: Board, brand: BoardContext, member_ids: set[int]) -> None:
     """Recompute the people who changed (every team, in team-vs-team: there are few, and someone
     may have moved between them); those who left the field leave the board."""
     field_ = brand.field(board)
@@ -207,7 +130,7 @@ def _board_refresh(board: Board, brand: Brand, member_ids: set[int]) -> None:
     if not values:
         return
     achieved = {}
-    if board.is_competition:
+    if board.competition_id is not None:
         achieved = entries_sync(board.competition_id, values, board.lower_is_better)
     store.apply(board, _changes(board, values, achieved), brand.time_zone)
 
@@ -220,7 +143,7 @@ def boards_refresh() -> int:
         days = {date.fromisoformat(text) for text in day_texts}
         touched = 0
         if member_ids and days:
-            brand = Brand()
+            brand = BoardContext()
             for board in brand.boards():
                 if not any(board.period.start <= day <= board.period.end for day in days):
                     continue
@@ -236,7 +159,7 @@ def boards_refresh() -> int:
 def boards_resync(*, older_than: float = RESYNC_AFTER_SECONDS) -> int:
     """Rebuild live boards last built from scratch more than `older_than` seconds ago: the
     safety net for changes Redis never heard of (it was down; someone joined or left a team)."""
-    brand = Brand()
+    brand = BoardContext()
     rebuilt = 0
     with store.lock():
         now = timezone.now().timestamp()
@@ -249,7 +172,26 @@ def boards_resync(*, older_than: float = RESYNC_AFTER_SECONDS) -> int:
 
 
 def board_ensure(board: Board) -> None:
-    """Build a board a viewer asked for that Redis does not have."""
+    """Build a board Redis does not have, now (the worker's job and the benchmarks')."""
     with store.lock():
         if store.built_at(board) is None:
-            board_rebuild(board, Brand())
+            board_rebuild(board, BoardContext())
+
+
+def boards_build_later() -> None:
+    """A viewer read a live board Redis did not have (and was answered from PostgreSQL): ask a
+    worker to build the missing boards, once however many viewers ask in the meantime."""
+    from apps.leaderboards.tasks import build_missing_boards
+
+    try:
+        if store.claim_build():
+            send_or_leave_to_sweep(build_missing_boards)
+    except redis.RedisError:  # Redis is away: the minute's sweep builds them when it is back
+        log.warning("leaderboards: could not ask for a board build", exc_info=True)
+
+
+def built_when_missing(page):
+    """For views serving a board page: a live board answered from PostgreSQL is built later."""
+    if page.live and not page.built:
+        boards_build_later()
+    return page

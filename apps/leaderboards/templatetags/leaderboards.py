@@ -3,8 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from apps.kpis.catalogue import Unit
-from apps.kpis.formatting import DASH, format_value
+from apps.common.formatting import DASH, Unit, format_value
 from apps.leaderboards import selectors
 from apps.leaderboards.prizes import TIER_LABELS
 

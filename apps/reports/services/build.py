@@ -8,22 +8,19 @@ its fifth year. Figures come from the same metric engine and target book as ever
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count
 
-from apps.compliance.models import Decision, Violation
-from apps.kpis.formatting import decimal_text
-from apps.kpis.periods import Period
+from apps.common.formatting import change_of, decimal_text
+from apps.common.periods import Period
+from apps.compliance.selectors import violations_of_day
+from apps.kpis.extensions import reported_metrics
 from apps.kpis.selectors.metrics import Buckets, Scope, metric_table, metric_values, metrics_registry
 from apps.kpis.selectors.targets import Subject, TargetBook, achievement, kpi_settings, tier_for
-from apps.leaderboards.boards import Board
-from apps.leaderboards.models import Competition
-from apps.leaderboards.ranking import rank_all
-from apps.leaderboards.selectors import board_page, competition_board
+from apps.leaderboards.selectors import competition_tops, gmv_movers
 from apps.organisation.models import Membership, Team
 from apps.organisation.roles import Role
 from apps.organisation.selectors import team_members_map
@@ -43,12 +40,6 @@ def _text(value: Decimal | None) -> str | None:
     return decimal_text(value, places=2)
 
 
-def _change(now: Decimal | None, before: Decimal | None) -> str | None:
-    if now is None or not before:
-        return None
-    return _text((now - before) / abs(before) * 100)
-
-
 class _Figures:
     """The four periods a report compares, for people, teams and the brand, in a dozen queries."""
 
@@ -64,14 +55,15 @@ class _Figures:
             "week": Period.of("day", day - timedelta(days=7)),
             "mtd": Period.custom(self.month.start, day),
         }
-        codes = FIGURES + WORK
+        followed = FIGURES + [code for code in reported_metrics() if code in registry]
+        codes = followed + WORK
         self.people = {
             name: metric_table(codes, Scope.brand(), p, group="member", keys=rep_ids, registry=registry)
             for name, p in periods.items()
         }
         # A person counts in a store and in its region: buckets overlap across levels, so each
         # level (teams of one depth never share people) is grouped on its own.
-        self.teams = {name: {} for name in periods}
+        self.teams: dict[str, dict] = {name: {} for name in periods}
         for level in levels:
             buckets = Buckets.of({pk: teams[pk] for pk in level})
             for name, p in periods.items():
@@ -79,8 +71,10 @@ class _Figures:
                     metric_table(codes, Scope.brand(), p, group=buckets, keys=level, registry=registry)
                 )
         self.brand = {name: metric_values(codes, Scope.brand(), p, registry=registry) for name, p in periods.items()}
-        self.day_targets = TargetBook(self.day, FIGURES)
-        self.month_targets = TargetBook(self.month, FIGURES)
+        # Another app's figures only for the brands that have them (a brand without WeCom, say).
+        self.figures = FIGURES + [code for code in followed[len(FIGURES) :] if self.brand["mtd"].get(code)]
+        self.day_targets = TargetBook(self.day, self.figures)
+        self.month_targets = TargetBook(self.month, self.figures)
         self.settings = kpi_settings()
         self.elapsed = (day - self.month.start).days + 1
         self.remaining = (self.month.end - day).days
@@ -88,11 +82,11 @@ class _Figures:
     def section(self, tables: dict, key, subject: Subject, member_ids=None) -> dict:
         values = {name: (table.get(key, {}) if key is not None else table) for name, table in tables.items()}
         figures = {}
-        for code in FIGURES:
+        for code in self.figures:
             metric = self.registry[code]
             day_value, mtd = values["day"].get(code), values["mtd"].get(code)
-            day_target, _test = self.day_targets.target(metric, subject, member_ids)
-            month_target, _test = self.month_targets.target(metric, subject, member_ids)
+            day_target = self.day_targets.target(metric, subject, member_ids).value
+            month_target = self.month_targets.target(metric, subject, member_ids).value
             due = month_target * self.elapsed / self.month.days if month_target is not None and metric.flow else None
             mtd_rate = achievement(metric, mtd, due if due is not None else month_target)
             needed = None
@@ -105,9 +99,9 @@ class _Figures:
                 "rate": _text(day_rate),
                 "tier": tier_for(day_rate, self.settings),
                 "prev": _text(values["prev"].get(code)),
-                "vs_prev": _change(day_value, values["prev"].get(code)),
+                "vs_prev": _text(change_of(day_value, values["prev"].get(code), metric.unit)),
                 "week": _text(values["week"].get(code)),
-                "vs_week": _change(day_value, values["week"].get(code)),
+                "vs_week": _text(change_of(day_value, values["week"].get(code), metric.unit)),
                 "mtd": _text(mtd),
                 "month_target": _text(month_target),
                 "mtd_rate": _text(mtd_rate),
@@ -118,92 +112,7 @@ class _Figures:
         return {"figures": figures, "work": work}
 
 
-def _violations(day: date, time_zone: str) -> tuple[dict, list[dict]]:
-    """Per person: violations found on the day and those confirmed that day; the day's list."""
-    zone = ZoneInfo(time_zone)
-    start = datetime.combine(day, time.min, zone)
-    found = Violation.objects.filter(day=day)
-    per_person: dict[int, dict] = defaultdict(lambda: {"new": 0, "confirmed": 0})
-    for rep_id, n in found.values_list("rep_id").annotate(n=Count("pk")):
-        per_person[rep_id]["new"] = n
-    confirmed = Decision.objects.filter(
-        action=Decision.Action.CONFIRM, decided_at__gte=start, decided_at__lt=start + timedelta(days=1)
-    )
-    for rep_id, n in confirmed.values_list("violation__rep_id").annotate(n=Count("pk")):
-        per_person[rep_id]["confirmed"] = n
-    listed = [
-        {
-            "id": v.pk,
-            "rep": v.rep_id,
-            "category": v.category,
-            "severity": v.severity,
-            "status": v.status,
-            "matched": v.matched_text,
-        }
-        for v in found.order_by("-severity", "-created_at")[:LISTED_VIOLATIONS]
-    ]
-    return dict(per_person), listed
-
-
-def _movers(day: date, rep_ids: list[int], registry) -> dict:
-    """Month-to-date GMV ranks among reps at the end of the day against the day before."""
-    month_start = day.replace(day=1)
-    board = Board(key="report", metric="gmv", period=Period.custom(month_start, day), lower_is_better=False)
-    now = metric_table(["gmv"], Scope.brand(), board.period, group="member", keys=rep_ids, registry=registry)
-    ranks_now = {r.subject_id: r.rank for r in rank_all(((pk, now[pk]["gmv"], None) for pk in rep_ids), board)}
-    ranks_before: dict[int, int] = {}
-    if day > month_start:
-        before = metric_table(
-            ["gmv"],
-            Scope.brand(),
-            Period.custom(month_start, day - timedelta(days=1)),
-            group="member",
-            keys=rep_ids,
-            registry=registry,
-        )
-        ranks_before = {
-            r.subject_id: r.rank for r in rank_all(((pk, before[pk]["gmv"], None) for pk in rep_ids), board)
-        }
-    moves = [
-        {"id": pk, "rank": rank, "before": ranks_before.get(pk), "up": ranks_before[pk] - rank}
-        for pk, rank in ranks_now.items()
-        if pk in ranks_before and ranks_before[pk] > rank
-    ]
-    moves.sort(key=lambda move: (-move["up"], move["rank"]))
-    top = sorted(
-        ({"id": pk, "rank": rank, "before": ranks_before.get(pk)} for pk, rank in ranks_now.items() if rank <= 3),
-        key=lambda item: item["rank"],
-    )
-    return {"top": top, "up": moves[:MOVERS]}
-
-
-def _competitions(day: date, registry, time_zone: str) -> list[dict]:
-    running = Competition.objects.filter(starts_on__lte=day, ends_on__gte=day).prefetch_related("prizes", "teams")
-    result = []
-    for competition in running:
-        if competition.metric not in registry:
-            continue
-        page = board_page(
-            competition_board(competition),
-            viewer=None,
-            metric=registry[competition.metric],
-            competition=competition,
-            top=3,
-            time_zone=time_zone,
-            for_wall=True,
-        )
-        result.append(
-            {
-                "id": competition.pk,
-                "name": competition.name,
-                "metric": competition.metric,
-                "top": [{"rank": row.rank, "name": row.name, "value": _text(row.value)} for row in page.rows],
-            }
-        )
-    return result
-
-
-def _levels(teams: list[dict]) -> list[list[int]]:
+def _levels(teams: Sequence[Mapping]) -> list[list[int]]:
     """Teams by depth (regions, then stores …): within a level no two teams share a person."""
     parent = {team["pk"]: team["parent_id"] for team in teams}
 
@@ -228,7 +137,7 @@ def report_build(*, day: date, time_zone: str) -> dict:
     teams = list(Team.objects.order_by("name").values("pk", "name", "parent_id", "kind", "leader_id"))
     members = team_members_map()
     figures = _Figures(day, rep_ids, members, _levels(teams), registry)
-    violations, listed = _violations(day, time_zone)
+    violations, listed = violations_of_day(day, time_zone, listed=LISTED_VIOLATIONS)
     filed = set(DailyLog.objects.filter(day=day).values_list("person_id", flat=True))
     nothing = {"new": 0, "confirmed": 0}
 
@@ -267,12 +176,18 @@ def report_build(*, day: date, time_zone: str) -> dict:
     return {
         "day": day.isoformat(),
         "month": {"start": figures.month.start.isoformat(), "days": figures.month.days, "elapsed": figures.elapsed},
-        "figures": FIGURES,
+        "figures": figures.figures,
         "brand": brand,
         "teams": team_sections,
         "reps": rep_sections,
         "violations": listed,
-        "leaderboard": {**_movers(day, rep_ids, registry), "competitions": _competitions(day, registry, time_zone)},
+        "leaderboard": {
+            **gmv_movers(day, rep_ids, registry, movers=MOVERS),
+            "competitions": [
+                {**top, "top": [{**row, "value": _text(row["value"])} for row in top["top"]]}
+                for top in competition_tops(day, registry, time_zone)
+            ],
+        },
         "logs": {"filed": len(filed & set(rep_ids)), "expected": len(rep_ids)},
         "trend": {
             "days": [d.isoformat() for d in trend_period.each_day()],

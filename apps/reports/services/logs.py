@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.common.periods import brand_today
 from apps.kpis.models import Customer
-from apps.kpis.periods import brand_today
 from apps.reports.models import DailyLog, LogComment
 from apps.reports.selectors import can_comment, report_settings
 from apps.tenants.selectors import current_brand

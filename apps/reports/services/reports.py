@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings as django_settings
@@ -19,15 +19,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.accounts.services import language_of
-from apps.common.wecom import DeliveryFailed, markdown, robot_post, webhook_url_check
-from apps.kpis.formatting import format_value
-from apps.kpis.periods import brand_today
-from apps.kpis.selectors.metrics import metrics_registry
+from apps.common.periods import brand_today
+from apps.common.signals import tell
+from apps.common.wecom import DeliveryFailed, markdown, markdown_text, robot_post, webhook_url_check
 from apps.organisation.models import Team
 from apps.organisation.roles import Role
 from apps.reports.models import DailyReport, ReportDelivery, ReportSettings
-from apps.reports.selectors import report_settings, report_view
+from apps.reports.selectors import report_brand_section, report_headlines, report_settings, report_view
 from apps.reports.services.build import report_build
+from apps.reports.signals import report_ready
 from apps.tenants.selectors import brand_url, current_brand
 
 log = logging.getLogger(__name__)
@@ -91,7 +91,8 @@ def reports_run_schedule(*, now: datetime | None = None) -> dict:
     late data made stale are regenerated (and not sent again)."""
     from apps.reports.tasks import deliver_report
 
-    done = {"generated": None, "regenerated": []}
+    generated: str | None = None
+    regenerated: list[str] = []
     due = report_due(now=now)
     if due is not None:
         report = report_generate(day=due)
@@ -101,20 +102,21 @@ def reports_run_schedule(*, now: datetime | None = None) -> dict:
             )
         if claimed:  # two sweeps racing deliver once
             deliver_report.delay(report.pk)
-        done["generated"] = due.isoformat()
+            tell(report_ready, DailyReport, report=report)
+        generated = due.isoformat()
     for day in DailyReport.objects.filter(stale=True).order_by("-day").values_list("day", flat=True):
         report_generate(day=day)
-        done["regenerated"].append(day.isoformat())
-    return done
+        regenerated.append(day.isoformat())
+    return {"generated": generated, "regenerated": regenerated}
 
 
 # --- delivery -----------------------------------------------------------------------------------
 
 
-def _recipients(settings: ReportSettings) -> list[tuple[str, str, object]]:
+def _recipients(settings: ReportSettings) -> list[tuple[str, str, Any]]:
     """(channel, address, person) for everyone the brand sends the report to."""
     people = get_user_model().objects.filter(is_active=True).exclude(email="")
-    chosen: dict[int, object] = {}
+    chosen: dict[int, Any] = {}
     if settings.email_managers:
         for person in people.filter(roles__overlap=[Role.BRAND_ADMIN, Role.OPS_MANAGER]):
             chosen[person.pk] = person
@@ -124,7 +126,9 @@ def _recipients(settings: ReportSettings) -> list[tuple[str, str, object]]:
     if settings.email_reps:
         for person in people.filter(roles__contains=[Role.SALES_REP]):
             chosen[person.pk] = person
-    recipients = [(ReportDelivery.Channel.EMAIL, person.email, person) for person in chosen.values()]
+    recipients: list[tuple[str, str, Any]] = [
+        (ReportDelivery.Channel.EMAIL, person.email, person) for person in chosen.values()
+    ]
     if settings.webhook_url:
         recipients.append((ReportDelivery.Channel.WECOM, "wecom", None))
     return recipients
@@ -158,15 +162,9 @@ def _email_composed(report: DailyReport, person) -> EmailMultiAlternatives:
 
 def _robot_summary(report: DailyReport) -> dict:
     brand = current_brand()
-    brand_part = report.data["brand"]["figures"]
-    lines = [f"**{_('数据日报')} {report.day.isoformat()}** · {brand.name}"]
-    registry = metrics_registry()
-    for code in ("gmv", "orders", "fans_added"):
-        figure = brand_part.get(code)
-        if figure and code in registry:
-            value = format_value(Decimal(figure["day"] or 0), registry[code].unit, brand.currency)
-            rate = f"（{_('目标达成')} {figure['rate']}%）" if figure["rate"] is not None else ""
-            lines.append(f"> {registry[code].name}：{value}{rate}")
+    lines = [f"**{_('数据日报')} {report.day.isoformat()}** · {markdown_text(brand.name)}"]
+    for name, value in report_headlines(report_brand_section(report), brand.currency):
+        lines.append(f"> {markdown_text(name)}：{markdown_text(value)}")
     missing = len(report.data["brand"]["missing_logs"])
     violations = report.data["brand"]["violations"]
     lines.append(f"> {_('新增违规')}：{violations['new']} · {_('未交日报')}：{missing}")

@@ -1,5 +1,5 @@
 from apps.kpis.services.rollups import rollups_rebuild
-from apps.tenants.management.each_brand import EachBrandCommand
+from apps.tenants.commands import EachBrandCommand
 
 
 class Command(EachBrandCommand):

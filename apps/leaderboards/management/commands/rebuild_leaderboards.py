@@ -1,5 +1,5 @@
 from apps.leaderboards.services.live import boards_resync
-from apps.tenants.management.each_brand import EachBrandCommand
+from apps.tenants.commands import EachBrandCommand
 
 
 class Command(EachBrandCommand):

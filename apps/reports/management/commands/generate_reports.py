@@ -2,9 +2,9 @@ from datetime import date, timedelta
 
 from django.core.management.base import CommandError
 
-from apps.kpis.periods import brand_today
+from apps.common.periods import brand_today
 from apps.reports.services.reports import report_generate
-from apps.tenants.management.each_brand import EachBrandCommand
+from apps.tenants.commands import EachBrandCommand
 
 
 class Command(EachBrandCommand):
