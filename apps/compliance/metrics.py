@@ -54,10 +54,10 @@ def read(codes, scope, period, group) -> dict:
         confirmed = confirmed.filter(rep_id__in=scope.member_ids)
     counts = {}
     if "violations" in codes:
-        counts["violations"] = Count("pk")
+        counts["violations"] = Count("message", distinct=True)  # one message, one violation
     for category, (code, _name) in CATEGORY_METRICS.items():
         if code in codes:
-            counts[code] = Count("pk", filter=Q(category=category))
+            counts[code] = Count("message", distinct=True, filter=Q(category=category))
     if counts:
         for key, values in grouped(confirmed, group, member_field="rep_id", day_field="day", **counts).items():
             rows.setdefault(key, {}).update(values)

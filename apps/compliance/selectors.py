@@ -7,11 +7,11 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 
 from apps.common.querysets import narrowed
-from apps.compliance.models import Decision, Message, Violation
+from apps.compliance.models import SEVERITY_RANK, Decision, Message, Violation
 from apps.kpis.models import Customer
 from apps.organisation.access import visibility_of
 
@@ -25,6 +25,42 @@ def violations_visible(principal) -> QuerySet:
     if visibility.member_ids is not None:
         violations = violations.filter(rep_id__in=visibility.member_ids)
     return violations
+
+
+SEVERITY_ORDER = Case(
+    *(When(severity=severity, then=Value(rank)) for severity, rank in SEVERITY_RANK.items()),
+    output_field=IntegerField(),
+)
+
+
+def review_items(violations: QuerySet) -> QuerySet:
+    """One review item per message (and status): its most severe hit stands for the message,
+    which carries all its hits (`message.violations`) and is decided as a whole."""
+    violations = violations.annotate(rank=SEVERITY_ORDER)
+    before = violations.filter(message=OuterRef("message"), status=OuterRef("status")).filter(
+        Q(rank__gt=OuterRef("rank")) | Q(rank=OuterRef("rank"), pk__lt=OuterRef("pk"))
+    )
+    hits = Violation.objects.select_related("rule").order_by("start", "pk")
+    return violations.filter(~Exists(before)).prefetch_related(Prefetch("message__violations", queryset=hits))
+
+
+def hits_of(violation: Violation) -> list[Violation]:
+    """Every hit on the violation's message that is in the same state: what one decision covers."""
+    return list(
+        Violation.objects.filter(message_id=violation.message_id, status=violation.status)
+        .select_related("rule")
+        .order_by("start", "pk")
+    )
+
+
+def most_severe_per_message(violations) -> list[Violation]:
+    """Of hits found together, the most severe on each message: what an alert speaks of."""
+    chosen: dict[int, Violation] = {}
+    for violation in violations:
+        held = chosen.get(violation.message_id)
+        if held is None or SEVERITY_RANK[violation.severity] > SEVERITY_RANK[held.severity]:
+            chosen[violation.message_id] = violation
+    return list(chosen.values())
 
 
 def violations_list(principal, *, status: str = "", category: str = "", severity: str = "") -> QuerySet:
@@ -46,11 +82,15 @@ def violation_visible(principal, pk: int) -> Violation:
 
 
 def open_count(principal) -> int:
-    return violations_visible(principal).filter(status=Violation.Status.OPEN).count()
+    """Messages waiting for review: what the review list shows by default, one row each."""
+    return status_counts(violations_visible(principal))[Violation.Status.OPEN]
 
 
 def status_counts(violations: QuerySet) -> dict[str, int]:
-    return violations.aggregate(**{status: Count("pk", filter=Q(status=status)) for status in Violation.Status.values})
+    """Review items (messages) per status."""
+    return violations.aggregate(
+        **{status: Count("message", distinct=True, filter=Q(status=status)) for status in Violation.Status.values}
+    )
 
 
 def conversation_around(message: Message, before: int = 5, after: int = 5) -> list[Message]:
@@ -80,12 +120,13 @@ def violations_of_day(day: date, time_zone: str, *, listed: int) -> tuple[dict[i
     start = datetime.combine(day, time.min, ZoneInfo(time_zone))
     found = Violation.objects.filter(day=day)
     per_person: dict[int, dict] = defaultdict(lambda: {"new": 0, "confirmed": 0})
-    for rep_id, n in found.values_list("rep_id").annotate(n=Count("pk")):
+    for rep_id, n in found.values_list("rep_id").annotate(n=Count("message", distinct=True)):
         per_person[rep_id]["new"] = n
     confirmed = Decision.objects.filter(
         action=Decision.Action.CONFIRM, decided_at__gte=start, decided_at__lt=start + timedelta(days=1)
     )
-    for rep_id, n in confirmed.values_list("violation__rep_id").annotate(n=Count("pk")):
+    per_message = Count("violation__message", distinct=True)
+    for rep_id, n in confirmed.values_list("violation__rep_id").annotate(n=per_message):
         per_person[rep_id]["confirmed"] = n
     findings = [
         {
@@ -96,6 +137,6 @@ def violations_of_day(day: date, time_zone: str, *, listed: int) -> tuple[dict[i
             "status": v.status,
             "matched": v.matched_text,
         }
-        for v in found.order_by("-severity", "-created_at")[:listed]
+        for v in review_items(found).order_by("-rank", "-created_at")[:listed]
     ]
     return dict(per_person), findings

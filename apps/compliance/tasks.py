@@ -2,6 +2,7 @@
 
 from apps.common.signals import tell
 from apps.compliance.models import Violation
+from apps.compliance.selectors import most_severe_per_message
 from apps.compliance.services import notify, scanning
 from apps.compliance.signals import violations_found
 from config.celery import app
@@ -15,7 +16,7 @@ def scan_messages(message_ids: list[int]) -> int:
     the apps listening (WeCom app messages) hear of every new one."""
     violations = scanning.messages_scan(message_ids=message_ids)
     settings = scanning.compliance_settings()
-    for violation in violations:
+    for violation in most_severe_per_message(violations):
         if scanning.worth_notifying(violation, settings):
             notify_violation.delay(violation.pk)
     if violations:

@@ -30,8 +30,16 @@ class ViolationListView(CapabilityRequiredMixin, PeriodMixin, ListView):
     paginate_by = 30
 
     @cached_property
+    def all_dates(self) -> bool:
+        """Without a period asked for, the list is the whole queue: what the menu's badge counts."""
+        return "period" not in self.request.GET
+
+    @cached_property
     def visible(self):
-        return selectors.violations_visible(self.request.user).filter(day__range=(self.period.start, self.period.end))
+        violations = selectors.violations_visible(self.request.user)
+        if self.all_dates:
+            return violations
+        return violations.filter(day__range=(self.period.start, self.period.end))
 
     def get_queryset(self):
         params = self.request.GET
@@ -43,10 +51,11 @@ class ViolationListView(CapabilityRequiredMixin, PeriodMixin, ListView):
             violations = violations.filter(category=params["category"])
         if params.get("severity") in Severity.values:
             violations = violations.filter(severity=params["severity"])
-        return violations.order_by("-created_at", "-id")
+        return selectors.review_items(violations).order_by("-created_at", "-id")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
+            all_dates=self.all_dates,
             counts=selectors.status_counts(self.visible),
             statuses=Violation.Status.choices,
             categories=Category.choices,
@@ -67,16 +76,19 @@ class OpenCountView(CapabilityRequiredMixin, TemplateView):
         return super().get_context_data(open_count=selectors.open_count(self.request.user), **kwargs)
 
 
-def _highlighted(message, violation=None) -> list[tuple[str, bool]]:
-    """The message text cut into (piece, is_the_hit) for the template to mark."""
+def _highlighted(message, hits=()) -> list[tuple[str, bool]]:
+    """The message text cut into (piece, is_a_hit) for the template to mark; overlapping hits
+    are marked as one."""
     text = message.text
-    if violation is None or violation.message_id != message.pk:
-        return [(text, False)]
-    return [
-        (text[: violation.start], False),
-        (text[violation.start : violation.end], True),
-        (text[violation.end :], False),
-    ]
+    spans = sorted((hit.start, hit.end) for hit in hits if hit.message_id == message.pk)
+    pieces, at = [], 0
+    for start, end in spans:
+        start = max(start, at)
+        if end <= start:
+            continue
+        pieces += [(text[at:start], False), (text[start:end], True)]
+        at = end
+    return [*pieces, (text[at:], False)]
 
 
 class ViolationView(ServiceFormView):
@@ -100,15 +112,17 @@ class ViolationView(ServiceFormView):
 
     def get_context_data(self, **kwargs):
         violation = self.violation
+        hits = selectors.hits_of(violation)
         conversation = [
-            (message, _highlighted(message, violation)) for message in selectors.conversation_around(violation.message)
+            (message, _highlighted(message, hits)) for message in selectors.conversation_around(violation.message)
         ]
         return super().get_context_data(
             violation=violation,
+            hits=hits,
             customer=selectors.customer_of(violation.message),
             conversation=conversation,
             can_review=may_review(self.request.user, violation.rep_id),
-            decisions=violation.decisions.select_related("actor"),
+            decisions=violation.decisions.select_related("actor"),  # every hit was decided with it
             **kwargs,
         )
 
@@ -123,7 +137,7 @@ class ViolationView(ServiceFormView):
         following = (
             selectors.violations_visible(self.request.user)
             .filter(status=Violation.Status.OPEN)
-            .exclude(pk=self.violation.pk)
+            .exclude(message_id=self.violation.message_id)
             .order_by("-created_at")
             .first()
         )

@@ -175,7 +175,28 @@ def test_reps_see_their_own_leads_their_store_and_nobody_reviews_themselves(alph
         content_type="application/json",
     )
     assert reviewed.status_code == 200 and reviewed.json()["status"] == "confirmed"
-    assert ">2<" in alpha.client("ops").get("/compliance/count/").content.decode()  # still open: 私下转账, theirs
+    assert ">1<" in alpha.client("ops").get("/compliance/count/").content.decode()  # still open: theirs
+
+
+def test_one_message_is_one_review_item_and_the_badge_counts_what_the_list_shows(alpha, store):
+    ops = alpha.client("ops")
+    with alpha:
+        Violation.objects.filter(pk=store["theirs"].pk).update(day=date(2025, 1, 5))  # an old one, still open
+    listing = ops.get("/compliance/").content.decode()
+    rows = listing.count("/compliance/violations/")
+    assert rows == 2  # 加我薇信 + 私下转账 are one row; last year's open one is in the queue too
+    assert "加我薇信" in listing and "私下转账" in listing
+    assert f">{rows}<" in ops.get("/compliance/count/").content.decode()
+    this_month = ops.get("/compliance/?period=month&date=2026-10-01").content.decode()
+    assert this_month.count("/compliance/violations/") == 1
+    page = ops.get(f"/compliance/violations/{store['mine'].pk}/").content.decode()
+    assert "<mark>加我薇信</mark>" in page and "<mark>私下转账</mark>" in page
+    ops.post(f"/compliance/violations/{store['mine'].pk}/", {"action": "confirm", "note": "两处都确认"})
+    with alpha:
+        statuses = set(Violation.objects.filter(rep_id=alpha.rep_id).values_list("status", flat=True))
+        assert statuses == {"confirmed"}
+        assert Decision.objects.filter(note="两处都确认").count() == 2
+    assert ">1<" in ops.get("/compliance/count/").content.decode()
 
 
 def test_confirmed_violations_are_kpi_metrics(alpha, store):
@@ -190,7 +211,8 @@ def test_confirmed_violations_are_kpi_metrics(alpha, store):
             october,
         )
         assert mine == {"violations": 1, "violations_private_order": 1, "messages_sent": 1, "violation_rate": 1000}
-        # the message's second hit (私下转账) is still open: only confirmed violations count
+        # the message's two hits (加我薇信, 私下转账) were confirmed together and count once
+        assert Violation.objects.filter(rep_id=alpha.rep_id, status="confirmed").count() == 2
         assert metric_values(["violations"], Scope.brand(), october)["violations"] == 1  # the dismissed one is not
 
 

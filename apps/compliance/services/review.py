@@ -36,8 +36,10 @@ def violation_review(*, violation: Violation, actor, action: str, note: str = ""
         raise ValidationError(
             {"action": _("这条违规已经是“%(status)s”，不能再这样处理。") % {"status": violation.get_status_display()}}
         )
-    violation.status = status
-    violation.save(update_fields=["status"])
-    Decision.objects.create(violation=violation, actor=actor, action=action, note=note)
+    # One message is one review item: the decision covers every hit on it in the same state.
+    hits = list(Violation.objects.select_for_update().filter(message_id=violation.message_id, status=violation.status))
+    Violation.objects.filter(pk__in=[hit.pk for hit in hits]).update(status=status)
+    Decision.objects.bulk_create(Decision(violation=hit, actor=actor, action=action, note=note) for hit in hits)
     figures_changed(member_ids={violation.rep_id}, days={violation.day})  # confirmed violations are KPIs
+    violation.status = status
     return violation
