@@ -15,6 +15,7 @@ from apps.compliance.models import Violation
 from apps.compliance.services.messages import messages_ingest
 from apps.compliance.services.review import violation_review
 from apps.compliance.services.scanning import messages_scan
+from apps.demo.events import end_of_data
 from apps.kpis.models import Customer
 from apps.organisation.roles import Role
 
@@ -89,7 +90,7 @@ def seed_demo_compliance(*, seed: int, today: date, days: int, time_zone: str = 
     """Messages for the demo reps over the last `days` days; returns how many were stored."""
     rng = random.Random(seed + 5)
     tz = ZoneInfo(time_zone)
-    end_of_data = datetime.combine(today, time(10), tz)  # the same cut-off as the KPI demo events
+    cut_off = end_of_data(today, tz)  # the same cut-off as the KPI demo events
     reps = list(User.objects.filter(roles__contains=[Role.SALES_REP]).order_by("email"))
     customers = {
         rep.pk: list(Customer.objects.filter(owner=rep).order_by("pk").values_list("ref", flat=True)[:60])
@@ -122,7 +123,7 @@ def seed_demo_compliance(*, seed: int, today: date, days: int, time_zone: str = 
                 lines.append(("customer_to_rep", rng.choice(CUSTOMER_SAYS)))
                 for direction, text in lines:
                     at += timedelta(minutes=rng.randint(1, 12))
-                    if at > end_of_data:
+                    if at > cut_off:
                         break
                     count += 1
                     pending.append(

@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from apps.common.periods import add_months, month_start
 from apps.kpis.services.campaigns import campaign_create
@@ -128,6 +129,12 @@ class _Stream:
             self.pending = []
 
 
+def end_of_data(today: date, tz: ZoneInfo) -> datetime:
+    """Today's data stops at a fixed hour (the same seed on the same day gives the same events),
+    or now when seeding earlier than that: nothing is dated in the future."""
+    return min(datetime.combine(today, time(10), tz), timezone.now())
+
+
 def seed_demo_kpis(*, seed: int, today: date, time_zone: str = "Asia/Shanghai") -> int:
     """Campaigns, 90 days of events up to today and targets for every role; returns the event count."""
     rng = random.Random(seed)
@@ -151,8 +158,7 @@ def seed_demo_kpis(*, seed: int, today: date, time_zone: str = "Asia/Shanghai") 
         for person in User.objects.filter(roles__contains=[Role.SALES_REP]).order_by("email")
     ]
     stream = _Stream()
-    # Today's data stops at a fixed hour, so the same seed on the same day gives the same events.
-    now = datetime.combine(today, time(10), tz)
+    now = end_of_data(today, tz)
     _existing_pool(stream, rng, reps, first, tz)
     for offset in range(DAYS):
         day = first + timedelta(days=offset)

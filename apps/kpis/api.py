@@ -297,8 +297,9 @@ class CustomMetricViewSet(viewsets.ModelViewSet):
 class KpiSettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = KpiSettings
-        fields = ["achieved_pct", "exceeded_pct", "stage", "score_cap_pct"]
-        extra_kwargs = {name: {"required": True} for name in fields}  # PUT replaces the whole
+        fields = ["achieved_pct", "exceeded_pct", "stage", "score_cap_pct", "future_tolerance_minutes"]
+        # PUT replaces the whole; the tolerance came later and keeps its value when left out
+        extra_kwargs = {name: {"required": True} for name in fields if name != "future_tolerance_minutes"}
 
 
 class KpiSettingsView(APIView):

@@ -69,7 +69,7 @@ class CustomMetricForm(forms.Form):
 class KpiSettingsForm(forms.ModelForm):
     class Meta:
         model = KpiSettings
-        fields = ["achieved_pct", "exceeded_pct", "stage", "score_cap_pct"]
+        fields = ["achieved_pct", "exceeded_pct", "stage", "score_cap_pct", "future_tolerance_minutes"]
 
     def _post_clean(self):
         pass

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -249,7 +249,8 @@ class CustomerDay(models.Model):
 
 
 class KpiSettings(models.Model):
-    """One row per brand: tier thresholds, the programme's stage, the scorecard's cap."""
+    """One row per brand: tier thresholds, the programme's stage, the scorecard's cap, and how far
+    ahead of now a timestamp in may be."""
 
     class Stage(models.TextChoices):
         STARTUP = "startup", _("启动期")
@@ -270,6 +271,12 @@ class KpiSettings(models.Model):
         default=150,
         validators=[MinValueValidator(100)],
         help_text=_("一项 KPI 在记分卡里最多按这个达成率计算，防止单项超额掩盖其他短板"),
+    )
+    future_tolerance_minutes = models.PositiveSmallIntegerField(
+        _("未来时间容差（分钟）"),
+        default=5,
+        validators=[MaxValueValidator(24 * 60)],
+        help_text=_("事件和消息的时间最多可晚于现在这么多分钟（双方时钟的误差）；更晚的逐条拒收"),
     )
 
     class Meta:

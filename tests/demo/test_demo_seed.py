@@ -31,3 +31,19 @@ def test_demo_brand_has_the_promised_organisation_and_is_reproducible(db):
 
     again, _teams, _stores = _snapshot(seed_demo_brand(seed=7, slug="demo-again"))
     assert [p.full_name for p in again] == first_names
+
+
+def test_demo_data_is_never_dated_after_now():
+    from datetime import date, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from apps.demo.events import end_of_data
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    today = timezone.localdate(timezone=shanghai)
+    assert end_of_data(today, shanghai) <= timezone.now()  # seeding at 09:14 stops at 09:14
+    yesterday = end_of_data(today - timedelta(days=1), shanghai)
+    assert (yesterday.hour, yesterday.minute) == (10, 0)
+    assert end_of_data(date(2030, 1, 1), shanghai) <= timezone.now()

@@ -82,6 +82,38 @@ def test_far_future_and_ancient_events_are_refused(brand):
     assert all("occurred_at" in item.errors for item in result.items)
 
 
+def test_an_event_later_than_now_beyond_the_tolerance_is_refused_with_the_reason(brand):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.kpis.models import KpiSettings
+
+    now = timezone.now()
+    result = events_ingest(
+        items=[
+            event(at=now + timedelta(minutes=3)),  # a clock a little ahead: within 5 minutes
+            event(at=now + timedelta(hours=12)),  # 21:42 typed into a file imported at 09:14
+        ]
+    )
+    assert [item.status for item in result.items] == ["created", "error"]
+    assert "晚于现在超过 5 分钟" in result.items[1].errors["occurred_at"][0]
+    assert Event.objects.count() == 1
+    KpiSettings.objects.update(future_tolerance_minutes=0)
+    late = events_ingest(items=[event(at=now + timedelta(minutes=3))])
+    assert late.items[0].status == "error" and "超过 0 分钟" in late.items[0].errors["occurred_at"][0]
+
+
+def test_the_tolerance_is_a_kpi_setting_with_bounds(brand):
+    admin = brand.client("admin")
+    form = {"achieved_pct": "100", "exceeded_pct": "120", "stage": "growth", "score_cap_pct": "150"}
+    refused = admin.post("/kpis/settings/", {**form, "future_tolerance_minutes": "99999"})
+    assert refused.status_code == 200 and "1440" in refused.content.decode()
+    assert admin.post("/kpis/settings/", {**form, "future_tolerance_minutes": "30"}).status_code == 302
+    api = admin.get("/api/v1/kpi-settings/").json()
+    assert api["future_tolerance_minutes"] == 30
+
+
 def test_the_day_is_the_brands_local_day(brand):
     utc = ZoneInfo("UTC")
     events_ingest(

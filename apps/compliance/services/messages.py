@@ -17,6 +17,7 @@ from apps.common.batches import MAX_BATCH, BatchResult, FieldValidator, retrying
 from apps.common.queue import send_on_commit_or_leave_to_sweep
 from apps.compliance.models import MAX_TEXT_BYTES, Message
 from apps.kpis.extensions import figures_changed
+from apps.kpis.selectors.targets import kpi_settings
 from apps.organisation.selectors import person_ids_by_ref
 from apps.tenants.selectors import current_brand
 
@@ -54,7 +55,12 @@ def messages_ingest(*, items: Sequence, scan_later: bool = True) -> tuple[BatchR
     """Store what is new and (after the commit) send it to be scanned; return the per-item
     answers and the ids stored now. `scan_later=False`: the caller scans them itself (the demo)."""
     brand_tz = ZoneInfo(current_brand().time_zone)
-    results, valid = FieldValidator(MessageInSerializer, time_zone=brand_tz, moment_field="sent_at").all(items)
+    results, valid = FieldValidator(
+        MessageInSerializer,
+        time_zone=brand_tz,
+        moment_field="sent_at",
+        future_minutes=kpi_settings().future_tolerance_minutes,
+    ).all(items)
     reps = person_ids_by_ref({clean["rep"] for _r, clean in valid})
     rows, seen = [], set()
     for result, clean in valid:

@@ -19,6 +19,7 @@ from apps.common.batches import MAX_BATCH, BatchResult, FieldValidator, ItemResu
 from apps.kpis.catalogue import Channel, EventKind
 from apps.kpis.extensions import figures_changed
 from apps.kpis.models import Campaign, Customer, Event
+from apps.kpis.selectors.targets import kpi_settings
 from apps.kpis.services.rollups import StoredEvent, customers_merge, rollups_apply
 from apps.organisation.selectors import person_ids_by_ref
 from apps.tenants.selectors import current_brand
@@ -112,7 +113,12 @@ _EVENT_COLUMNS = (
 
 
 def _validated(items: Sequence, brand_tz: ZoneInfo) -> tuple[list[ItemResult], list[tuple[ItemResult, dict]]]:
-    results, valid = FieldValidator(EventInSerializer, time_zone=brand_tz, moment_field="occurred_at").all(items)
+    results, valid = FieldValidator(
+        EventInSerializer,
+        time_zone=brand_tz,
+        moment_field="occurred_at",
+        future_minutes=kpi_settings().future_tolerance_minutes,
+    ).all(items)
     for _result, clean in valid:
         clean["tags"] = [tag.strip() for tag in clean.get("tags") or () if tag.strip()]
     return results, valid

@@ -90,9 +90,16 @@ def custom_metric_delete(*, metric: CustomMetric) -> None:
 
 @transaction.atomic
 def kpi_settings_update(
-    *, achieved_pct: Decimal, exceeded_pct: Decimal, stage: str, score_cap_pct: Decimal
+    *,
+    achieved_pct: Decimal,
+    exceeded_pct: Decimal,
+    stage: str,
+    score_cap_pct: Decimal,
+    future_tolerance_minutes: int | None = None,
 ) -> KpiSettings:
     settings = kpi_settings()
+    if future_tolerance_minutes is not None:
+        settings.future_tolerance_minutes = future_tolerance_minutes
     if exceeded_pct <= achieved_pct:
         raise ValidationError({"exceeded_pct": _("超额线必须高于达成线。")})
     settings.achieved_pct, settings.exceeded_pct = achieved_pct, exceeded_pct
