@@ -75,6 +75,36 @@ def test_a_store_and_its_region_each_count_their_people(arena, yesterday):
     assert days["北区"] == "200" and days["北店"] == "200" and days["南店"] == "0"
 
 
+def test_sections_follow_the_team_tree_on_the_page_and_in_the_xlsx(arena, yesterday):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from apps.organisation.models import Team
+    from apps.organisation.services import team_create
+
+    # Code-point order would be 华东大区, 华南大区, 北店, 南店, 和平店: the tree puts each region's stores under it.
+    south_region = team_create(name="华南大区", kind=Team.Kind.REGION)
+    east_region = team_create(name="华东大区", kind=Team.Kind.REGION)
+    Team.objects.filter(pk=arena.teams["north"].pk).update(parent=south_region)
+    Team.objects.filter(pk=arena.teams["south"].pk).update(parent=east_region)
+    team_create(name="和平店", kind=Team.Kind.STORE, parent=south_region)
+    data = report_build(day=yesterday, time_zone="Asia/Shanghai")
+    order = [team["name"] for team in data["teams"]]
+    assert order == ["华东大区", "南店", "华南大区", "北店", "和平店"]
+    rep_teams = [section["team"] for section in data["reps"] if section["team"]]
+    assert rep_teams == sorted(rep_teams, key=[team["id"] for team in data["teams"]].index)
+    reports.report_generate(day=yesterday)
+    ops = arena.brand.client("ops")
+    page = ops.get(f"/reports/{yesterday.isoformat()}/")
+    assert [team.name for team in page.context["view"].teams] == order
+    html = page.content.decode()
+    assert [html.index(f">{name}<") for name in order] == sorted(html.index(f">{name}<") for name in order)
+    book = load_workbook(BytesIO(ops.get(f"/reports/{yesterday.isoformat()}/report.xlsx").content))
+    labels = [row[0] for row in book["团队"].iter_rows(min_row=2, values_only=True)]
+    assert list(dict.fromkeys(labels)) == order
+
+
 def test_violations_logs_and_movers_are_in_the_report(arena, yesterday):
     at = _local(yesterday, 15).isoformat()
     _result, stored = messages_ingest(

@@ -21,9 +21,9 @@ from apps.kpis.extensions import reported_metrics
 from apps.kpis.selectors.metrics import Buckets, Scope, metric_table, metric_values, metrics_registry
 from apps.kpis.selectors.targets import Subject, TargetBook, achievement, kpi_settings, tier_for
 from apps.leaderboards.selectors import competition_tops, gmv_movers
-from apps.organisation.models import Membership, Team
+from apps.organisation.models import Membership
 from apps.organisation.roles import Role
-from apps.organisation.selectors import team_members_map
+from apps.organisation.selectors import team_members_map, teams_tree
 from apps.reports.models import DailyLog
 
 User = get_user_model()
@@ -132,9 +132,17 @@ def report_build(*, day: date, time_zone: str) -> dict:
         .order_by("name_sort", "pk")
         .values("pk", "full_name")
     )
+    team_of = dict(
+        Membership.objects.filter(person_id__in=[rep["pk"] for rep in reps]).values_list("person_id", "team_id")
+    )
+    # Sections read as the team tree: each region, then its stores; reps by their store in that order.
+    teams = [
+        {"pk": team.pk, "name": team.name, "parent_id": team.parent_id, "kind": team.kind, "leader_id": team.leader_id}
+        for team, _depth in teams_tree()
+    ]
+    place = {team["pk"]: n for n, team in enumerate(teams)}
+    reps.sort(key=lambda rep: place.get(team_of.get(rep["pk"]), len(place)))  # stable: by name within a store
     rep_ids = [rep["pk"] for rep in reps]
-    team_of = dict(Membership.objects.filter(person_id__in=rep_ids).values_list("person_id", "team_id"))
-    teams = list(Team.objects.order_by("name").values("pk", "name", "parent_id", "kind", "leader_id"))
     members = team_members_map()
     figures = _Figures(day, rep_ids, members, _levels(teams), registry)
     violations, listed = violations_of_day(day, time_zone, listed=LISTED_VIOLATIONS)
