@@ -279,3 +279,31 @@ def test_campaigns_are_managed_and_keep_their_history(shop):
     assert "不能删除" in refused.content.decode()
     with shop["brand"]:
         assert Campaign.objects.filter(code="double12").exists()
+
+
+def test_follow_ups_due_leave_out_new_fans_and_recent_contacts(alpha):
+    from datetime import datetime, time, timedelta
+
+    from apps.common.periods import brand_today
+    from tests.factories.events import SHANGHAI
+
+    today = brand_today("Asia/Shanghai")
+
+    def at(days_ago):
+        return datetime.combine(today - timedelta(days=days_ago), time(0, 30), SHANGHAI)
+
+    rep = "rep@alpha.test"
+    with alpha:
+        events_ingest(
+            items=[
+                event("fan_added", at=at(0), member=rep, customer="added-today"),
+                event("fan_added", at=at(10), member=rep, customer="quiet-since-joining"),
+                event("fan_added", at=at(20), member=rep, customer="contacted-lately"),
+                event("follow_up", at=at(2), member=rep, customer="contacted-lately"),
+                event("fan_added", at=at(30), member=rep, customer="contacted-long-ago"),
+                event("follow_up", at=at(8), member=rep, customer="contacted-long-ago"),
+            ]
+        )
+    home = alpha.client("rep").get("/home/rep/")
+    due = [customer.ref for customer in home.context["home"].extra["follow_ups"]]
+    assert due == ["quiet-since-joining", "contacted-long-ago"]  # the longest quiet first: 10 days, then 8

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Greatest
 
 from apps.kpis.models import Customer, Event
 from apps.kpis.selectors.metrics import Scope
@@ -27,12 +28,14 @@ def customer_events(customer: Customer) -> QuerySet:
 
 
 def follow_ups_due(*, member_id: int, today: date, quiet_days: int = 7, limit: int = 20) -> QuerySet:
-    """A rep's customers still in the pool with no contact for `quiet_days` or more: oldest first."""
+    """A rep's customers still in the pool with no contact for `quiet_days` or more, oldest first.
+    Becoming a fan is a contact: someone added today is not a customer gone quiet."""
     cutoff = today - timedelta(days=quiet_days)
     return (
         Customer.objects.filter(owner_id=member_id, left_on__isnull=True)
-        .filter(Q(last_contact_on__lte=cutoff) | Q(last_contact_on__isnull=True))
-        .order_by("last_contact_on", "joined_on")[:limit]
+        .annotate(last_touch=Greatest("last_contact_on", "joined_on"))  # PostgreSQL's GREATEST skips NULL
+        .filter(last_touch__lte=cutoff)
+        .order_by("last_touch", "pk")[:limit]
     )
 
 
