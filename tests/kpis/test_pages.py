@@ -220,12 +220,26 @@ def test_custom_metrics_are_tried_and_checked_in_the_ui(shop):
 def test_settings_refuse_crossed_thresholds_and_unknown_weights(shop):
     admin = shop["brand"].client("admin")
     crossed = admin.post(
-        "/kpis/settings/", {"achieved_pct": "120", "exceeded_pct": "100", "stage": "growth", "score_cap_pct": "150"}
+        "/kpis/settings/",
+        {
+            "achieved_pct": "120",
+            "exceeded_pct": "100",
+            "stage": "growth",
+            "score_cap_pct": "150",
+            "future_tolerance_minutes": "5",
+        },
     )
     assert "超额线必须高于达成线" in crossed.content.decode()
     assert (
         admin.post(
-            "/kpis/settings/", {"achieved_pct": "90", "exceeded_pct": "110", "stage": "steady", "score_cap_pct": "150"}
+            "/kpis/settings/",
+            {
+                "achieved_pct": "90",
+                "exceeded_pct": "110",
+                "stage": "steady",
+                "score_cap_pct": "150",
+                "future_tolerance_minutes": "5",
+            },
         ).status_code
         == 302
     )
