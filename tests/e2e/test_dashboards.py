@@ -54,6 +54,15 @@ def test_rep_dashboard_shows_own_tiers_scorecard_and_follow_ups(page, product):
         assert label in main, label
     assert page.locator(".kpi-card .tier-badge").count() >= 3
     assert _charts_drawn(page) == [2]
+    axes = page.evaluate(
+        "() => echarts.getInstanceByDom(document.querySelector('[data-chart]')).getOption().yAxis"
+        ".map(axis => axis.minInterval)"
+    )
+    assert axes == [1, 1]  # money and counts step by whole units: no "¥1 ¥1 ¥0" labels
+    today = page.evaluate(
+        "() => echarts.getInstanceByDom(document.querySelector('[data-chart]')).getOption().series[0].markArea"
+    )
+    assert today and "进行中" in str(today)  # the month's chart includes today, drawn as unfinished
     shoot(page, "rep-dashboard")
 
     page.click(".period-kinds >> text=周")

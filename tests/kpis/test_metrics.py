@@ -257,3 +257,18 @@ def test_rates_and_ratios_change_in_points_not_in_percent():
     assert repurchase.change == -20 and repurchase.change_text == "-20.0 个百分点"  # not −50 %
     from_nothing = Headline(Figure(BUILT_IN["repurchase_rate"], Decimal(20)), Decimal(0), Decimal(20), basis)
     assert from_nothing.change_text == "+20.0 个百分点"
+
+
+def test_a_trend_marks_today_as_unfinished_and_leaves_days_to_come_empty(alpha):
+    from apps.kpis.selectors.boards import trend_chart
+    from apps.kpis.selectors.metrics import metrics_registry
+
+    with alpha:
+        events_ingest(items=[event("order", at=local(24), member="rep@alpha.test", amount="50")])
+        registry = metrics_registry()
+        november = Period.of("month", date(2026, 11, 1))
+        running = trend_chart("t", "x", ["gmv"], Scope.brand(), november, registry, date(2026, 11, 25)).as_json()
+        assert running["partial"] == 24 and running["x"][24] == "11-25"
+        assert running["series"][0]["data"][23] == 50.0 and running["series"][0]["data"][25:] == [None] * 5
+        done = trend_chart("t", "x", ["gmv"], Scope.brand(), november, registry, date(2026, 12, 3)).as_json()
+        assert done["partial"] is None

@@ -112,3 +112,46 @@ def test_live_links_are_listed_before_revoked_ones(arena):
         WallLink.objects.filter(name="已停用").update(revoked_at=timezone.now())
     listing = arena.brand.client("ops").get("/leaderboards/walls/")
     assert [link.name for link in listing.context["links"]] == ["在用", "已停用"]
+
+
+def test_the_wall_says_why_nobody_has_a_rank_yet(arena):
+    from decimal import Decimal
+
+    with arena.brand:
+        competition = arena.competition(name="五千冲刺", min_value=Decimal(5000))
+        arena.sell("r1", 800)
+    tv = arena.brand.client()
+    live = tv.get(f"{_make(arena)}competitions/{competition.pk}/live/", {"since": "0"}).content.decode()
+    assert "还没有人达到资格线 ¥5,000.00：过线后才排名次" in live and "导购1" in live
+    with arena.brand:
+        arena.sell("r1", 4500)
+    live = tv.get(f"{_make(arena, '二号屏')}competitions/{competition.pk}/live/", {"since": "0"}).content.decode()
+    assert "资格线 ¥5,000.00：1 人过线" in live
+
+
+def test_the_participant_count_follows_people_who_join_after_the_board_was_built(arena):
+    from apps.leaderboards.boards import BoardContext
+    from apps.leaderboards.services.live import board_rebuild, boards_refresh
+    from apps.organisation.roles import Role
+    from apps.organisation.services import person_create
+
+    with arena.brand:
+        context = BoardContext()
+        board = next(
+            b for b in context.boards() if not b.is_competition and b.metric == "gmv" and b.period.kind == "day"
+        )
+        before = len(context.field(board))
+        board_rebuild(board, context)
+        newcomer = person_create(email="new@arena.test", full_name="新导购", roles=[Role.SALES_REP])
+        arena.ingest(
+            {
+                "external_id": "joiner-1",
+                "kind": "order",
+                "occurred_at": arena.at().isoformat(),
+                "member": newcomer.email,
+                "amount": "10",
+            }
+        )
+        boards_refresh()
+    live = arena.brand.client("ops").get("/leaderboards/standing/gmv/day/live/", {"since": "0"}).content.decode()
+    assert f"参与 {before + 1} · 上榜" in live

@@ -63,6 +63,7 @@ class Chart:
     x: list[str]
     series: list[dict]
     kind: str = "line"
+    partial: int | None = None  # the index of today, whose figures are still coming in
 
     def as_json(self, currency: str = "CNY") -> dict:
         return {
@@ -73,6 +74,8 @@ class Chart:
             "x": self.x,
             "series": self.series,
             "currency": CURRENCY_SYMBOLS.get(currency, currency),
+            "partial": self.partial,
+            "partial_label": str(_("今天 · 进行中")),
         }
 
 
@@ -113,7 +116,8 @@ def trend_chart(chart_id: str, title, codes: list[str], scope: Scope, period: Pe
         }
         for code in codes
     ]
-    return Chart(chart_id, title, [day.strftime("%m-%d") for day in days], series)
+    partial = days.index(today) if today in days else None
+    return Chart(chart_id, title, [day.strftime("%m-%d") for day in days], series, partial=partial)
 
 
 def headlines(codes: list[str], focus: Focus, period: Period, today, registry=None, settings=None) -> list[Headline]:

@@ -123,6 +123,7 @@ def _board_refresh(board: Board, brand: BoardContext, member_ids: set[int]) -> N
     """Recompute the people who changed (every team, in team-vs-team: there are few, and someone
     may have moved between them); those who left the field leave the board."""
     field_ = brand.field(board)
+    store.set_field_size(board, len(field_))  # people join and leave between rebuilds
     subjects = list(field_) if board.by_team else sorted(member_ids & field_)
     values = values_of(board, field_, subjects, brand.registry)
     if not board.by_team:
