@@ -31,4 +31,6 @@ def test_the_compiled_catalogue_is_up_to_date():
         for msgid, msgstrs, block in _entries():
             if "msgid_plural" in block or "%" in msgid:
                 continue
-            assert translation.gettext(msgid) == msgstrs[0], f"recompile: {msgid}"
+            context = re.search(r'^msgctxt "(.*)"$', block, re.M)
+            found = translation.pgettext(context.group(1), msgid) if context else translation.gettext(msgid)
+            assert found == msgstrs[0], f"recompile: {msgid}"

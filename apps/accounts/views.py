@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView
 from django.views.i18n import set_language
@@ -19,7 +19,7 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetForm(forms.Form):
-    email = forms.EmailField(label=_("邮箱"), max_length=254)
+    email = forms.EmailField(label=_("邮箱"), max_length=254)  # lazy: read in the reader's language
 
 
 class PasswordResetView(FormView):

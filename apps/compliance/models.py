@@ -149,7 +149,7 @@ class ComplianceSettings(models.Model):
     """One row per brand: the rules' version (bumped on any change, so cached rule sets refresh)
     and the outbound webhook."""
 
-    rules_version = models.PositiveIntegerField(default=1)
+    rules_version = models.PositiveIntegerField(_("规则版本"), default=1)
     webhook_url = models.URLField(_("企业微信群机器人 Webhook"), max_length=500, blank=True)
     webhook_min_severity = models.CharField(
         _("推送的最低严重程度"), max_length=8, choices=Severity.choices, default=Severity.HIGH

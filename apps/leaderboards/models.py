@@ -61,8 +61,10 @@ class Competition(models.Model):
         help_text=_("结束后再等这么久收齐迟到的数据，然后冻结成绩"),
     )
     frozen_at = models.DateTimeField(_("成绩冻结于"), null=True, blank=True)
-    created_by = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        USER, verbose_name=_("创建人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("比赛")

@@ -16,9 +16,12 @@ from typing import Any
 
 import redis
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from apps.common.formatting import DASH
 from apps.common.periods import Period
 from apps.kpis.catalogue import Metric
 from apps.kpis.selectors.metrics import Scope, metric_table, metrics_registry
@@ -33,11 +36,11 @@ from apps.leaderboards.boards import (
     standing_board,
     values_of,
 )
-from apps.leaderboards.models import Competition, Entry, Prize, Standing, TieRule
+from apps.leaderboards.models import Competition, CompetitionChange, Entry, Prize, Standing, TieRule
 from apps.leaderboards.prizes import TierJudge, has_tier_prizes, prize_line, prizes_won
 from apps.leaderboards.ranking import Ranked, member, qualifies, rank_all, score, subject_of, value_of
 from apps.organisation.models import Membership, Team
-from apps.organisation.roles import Capability, can
+from apps.organisation.roles import Capability, Role, can
 
 User = get_user_model()
 _NEXT_TIER: dict[str | None, str] = {None: Prize.Tier.ACHIEVED, Prize.Tier.ACHIEVED: Prize.Tier.EXCEEDED}
@@ -481,3 +484,60 @@ def competition_tops(day: date, registry, time_zone: str, *, top: int = 3) -> li
         rows = [{"rank": row.rank, "name": row.name, "value": row.value} for row in page.rows]
         result.append({"id": competition.pk, "name": competition.name, "metric": competition.metric, "top": rows})
     return result
+
+
+# --- the change log ---------------------------------------------------------------------------
+
+
+@dataclass
+class ChangeLine:
+    """One field of a change as a person reads it: its name and its values, never raw codes."""
+
+    label: str
+    before: str
+    after: str | None  # None: a list of values (winners when the results froze), in `before`
+
+
+_OTHER_LABELS = {"prizes": _("奖励"), "winners": _("获奖者")}
+
+
+def change_lines(change: CompetitionChange, registry=None) -> list[ChangeLine]:
+    registry = registry if registry is not None else metrics_registry()
+    lines = []
+    for name, values in change.diff.items():
+        if change.action == CompetitionChange.Action.CLOSE or not (isinstance(values, list) and len(values) == 2):
+            lines.append(ChangeLine(_label_of(name), _value_text(name, values, registry), None))
+        else:
+            before, after = values
+            lines.append(
+                ChangeLine(_label_of(name), _value_text(name, before, registry), _value_text(name, after, registry))
+            )
+    return lines
+
+
+def _label_of(name: str) -> str:
+    if name in _OTHER_LABELS:
+        return str(_OTHER_LABELS[name])
+    try:
+        return str(Competition._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def _value_text(name: str, value, registry) -> str:
+    if value is None or value in ("", []):
+        return DASH
+    if isinstance(value, bool):
+        return str(_("是") if value else _("否"))
+    if isinstance(value, list):
+        return str(_("、")).join(_value_text(name, item, registry) for item in value)
+    if name == "metric":
+        return str(registry[value].name) if value in registry else str(value)
+    if name == "participant_roles":
+        return str(dict(Role.choices).get(value, value))
+    try:
+        field_ = Competition._meta.get_field(name)
+    except FieldDoesNotExist:
+        return str(value)
+    choices = dict(getattr(field_, "choices", None) or ())
+    return str(choices.get(value, value))

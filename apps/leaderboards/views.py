@@ -236,7 +236,10 @@ class CompetitionView(CompetitionMixin, TemplateView):
             or (can(user, Capability.COMPETITIONS_OVERRIDE) and status != Status.CLOSED),
             can_delete=may_organise and status == Status.UPCOMING,
             can_reopen=can(user, Capability.COMPETITIONS_OVERRIDE) and status == Status.CLOSED,
-            changes=competition.changes.select_related("actor")[:20] if may_organise else [],
+            changes=[
+                (change, selectors.change_lines(change, self.registry))
+                for change in (competition.changes.select_related("actor")[:20] if may_organise else [])
+            ],
             **self.board_context(),
             **kwargs,
         )

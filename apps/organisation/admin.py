@@ -4,6 +4,7 @@ from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
@@ -94,7 +95,32 @@ class ApiKeyAdmin(CapabilityModelAdmin):
 
 @admin.register(LogEntry, site=brand_admin)
 class AuditLogAdmin(LogEntryAdmin):
-    """Who changed what and when (django-auditlog records it): read-only, for brand admins."""
+    """Who changed what and when (django-auditlog records it): read-only, for brand admins, who
+    have no use for the request correlation id (whose column auditlog leaves untranslated)."""
+
+    list_display = ["created", "resource_url", "action", "msg_short", "user_url"]
+
+    @admin.display(description=_("操作人"))
+    def user_url(self, obj):
+        return super().user_url(obj) if obj.actor else _("系统")
+
+    @admin.display(description=_("变更"))
+    def msg_short(self, obj):
+        """Which fields changed, by the names the forms give them (auditlog lists raw names)."""
+        if obj.action in (LogEntry.Action.DELETE, LogEntry.Action.ACCESS):
+            return ""
+        model = obj.content_type.model_class()
+        names = []
+        for name in obj.changes_dict:
+            try:
+                field = model._meta.get_field(name) if model else None
+            except FieldDoesNotExist:
+                field = None
+            if field is not None and field.auto_created and not field.concrete:  # a reverse relation
+                names.append(str(field.related_model._meta.verbose_name_plural))
+            else:
+                names.append(str(getattr(field, "verbose_name", None) or name))
+        return _("%(n)d 项：%(fields)s") % {"n": len(names), "fields": _("、").join(names)}
 
     def has_module_permission(self, request):
         return can(request.user, Capability.AUDIT_LOG_VIEW)

@@ -29,7 +29,7 @@ class Team(models.Model):
         on_delete=models.SET_NULL,
         related_name="led_teams",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("团队")
@@ -59,9 +59,11 @@ class Team(models.Model):
 class Membership(models.Model):
     """The team a person belongs to (at most one)."""
 
-    person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships")
-    joined_at = models.DateTimeField(auto_now_add=True)
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="membership"
+    )
+    team = models.ForeignKey(Team, verbose_name=_("团队"), on_delete=models.PROTECT, related_name="memberships")
+    joined_at = models.DateTimeField(_("加入时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("团队成员")
@@ -74,6 +76,9 @@ class Membership(models.Model):
 class ApiKey(AbstractAPIKey):
     """An integration's key. Shown once at creation, stored as a SHA-512 hash."""
 
+    # The library's two fields, named for our readers (its own names are English and untranslated).
+    name = models.CharField(_("名称"), max_length=50, blank=False, default=None)
+    revoked = models.BooleanField(_("已吊销"), blank=True, default=False)
     roles = ArrayField(models.CharField(max_length=32, choices=Role.choices), verbose_name=_("角色"), default=list)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, on_delete=models.SET_NULL, related_name="+"

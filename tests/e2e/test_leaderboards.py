@@ -85,3 +85,21 @@ def test_the_wall_display_is_large_rotates_and_survives_a_network_blip(browser, 
         )
     finally:
         context.close()
+
+
+def test_a_form_that_comes_back_with_errors_says_so_at_the_top_and_focuses_the_field(page, product):
+    from datetime import timedelta
+
+    demo_login(page, product, "admin@demo.siyu.example", lands_on="/home/admin/")
+    page.goto(product["demo"] + "/leaderboards/competitions/new/")
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    page.fill("input[name=name]", "补录的周赛")
+    page.fill("input[name=starts_on]", (today - timedelta(days=1)).isoformat())
+    page.fill("input[name=ends_on]", (today + timedelta(days=5)).isoformat())
+    page.click("form button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    assert "开始日期早于今天" in page.inner_text(".error-summary")
+    top = page.evaluate("() => document.querySelector('.error-summary').getBoundingClientRect().top")
+    assert 0 <= top < page.viewport_size["height"]  # in view, not at the bottom of a long form
+    assert page.evaluate("() => document.activeElement.name") == "reason"
+    shoot(page, "form-error-summary")

@@ -1,6 +1,7 @@
 """Leaderboard pages and API: who may see and do what, the live fragment that answers 204 until
 the board changes, the wall display's rotation, and brands kept apart."""
 
+import re
 from datetime import timedelta
 
 from apps.leaderboards.models import Competition, Standing
@@ -55,6 +56,15 @@ def test_an_organiser_sets_up_a_competition_through_the_form(arena):
     admin = arena.brand.client("admin")
     page = admin.post(f"/leaderboards/competitions/{competition.pk}/edit/", {**form, "name": "周末冲刺2"})
     assert page.status_code == 200 and "reason" in page.context["form"].errors
+    # The error is summarised above the long form, linking to the field, which is marked invalid.
+    html = page.content.decode()
+    summary = html.index("error-summary")
+    assert summary < html.index('name="name"') and 'href="#id_reason"' in html[summary:]
+    assert re.search(r'<textarea name="reason"[^>]*aria-invalid="true"', html)
+    backdated = admin.post(
+        "/leaderboards/competitions/new/", {**form, "starts_on": (arena.today - timedelta(days=1)).isoformat()}
+    )
+    assert "开始日期早于今天：请写明补录的原因" in backdated.content.decode()
 
 
 def test_the_live_fragment_answers_204_until_the_board_changes(arena):
@@ -154,6 +164,24 @@ def test_the_api_sets_up_a_competition_and_reads_its_board(arena):
     ]
     changes = ops.get(f"/api/v1/competitions/{data['id']}/changes/").json()["results"]
     assert [c["action"] for c in changes] == ["update", "create"] and changes[0]["reason"] == "统一命名"
+    admin.patch(
+        f"/api/v1/competitions/{data['id']}/",
+        {
+            "tie_rule": "earlier_first",
+            "show_amounts": False,
+            "participant_roles": ["sales_rep", "copywriter"],
+            "reason": "改规则",
+        },
+        content_type="application/json",
+    )
+    for language, expected in (("zh-hans", ["并列规则", "先达到者在前", "公开数值", "是 → 否", "导购"]), ("en", [])):
+        admin.cookies["django_language"] = language
+        page = admin.get(f"/leaderboards/competitions/{data['id']}/").content.decode()
+        log = page[page.index('class="changes"') :]
+        for raw in ("tie_rule", "earlier_first", "show_amounts", "sales_rep", "True", "False", "['"):
+            assert raw not in log, (language, raw)
+        for text in expected:
+            assert text in log, text
     standing = arena.brand.client("rep").get("/api/v1/leaderboards/gmv/day/")
     assert standing.status_code == 200 and standing.json()["rows"][0]["name"] == "导购1"
     assert arena.brand.client("rep").get("/api/v1/leaderboards/cost/day/").status_code == 404

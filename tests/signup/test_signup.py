@@ -75,7 +75,7 @@ def test_handoff_token_for_one_brand_is_refused_on_another(public_client, beta):
         ({"slug": "a" * 31}, "slug", "最多 30 个字符"),
         ({"admin_password": "12345678"}, "admin_password", ""),
         ({"admin_password": "password123"}, "admin_password", "太常见"),
-        ({"admin_password": "short1!"}, "admin_password", "10"),
+        ({"admin_password": "short1!"}, "admin_password", "密码太短：至少要 10 个字符"),
         ({"admin_email": "not-an-email"}, "admin_email", ""),
         ({"name": ""}, "name", ""),
         ({"time_zone": "Mars/Olympus"}, "time_zone", ""),

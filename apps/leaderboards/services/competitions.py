@@ -175,7 +175,12 @@ def competition_save(
                 else _("开始日期不能早于今天：规则要在开赛前公布。")
             )
         if not reason:
-            raise ValidationError({"reason": [_("比赛开始后修改规则，请写明原因（会记入变更记录）。")]})
+            asked = (
+                _("开始日期早于今天：请写明补录的原因（会记入变更记录）。")
+                if creating
+                else _("比赛开始后修改规则，请写明原因（会记入变更记录）。")
+            )
+            raise ValidationError({"reason": [asked]})
     with transaction.atomic():
         if competition is None:
             competition = Competition(created_by=_person(actor))
