@@ -7,6 +7,7 @@ Requests pick their brand by host name, exactly as in production.
 import json
 import threading
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
@@ -69,6 +70,9 @@ def _brand(slug: str, name: str) -> BrandFixture:
                 email=f"ops@{slug}.test", full_name=f"{name} 运营经理", roles=[Role.OPS_MANAGER], password=PASSWORD
             )
             person_create(email=f"rep@{slug}.test", full_name=f"{name} 导购", roles=[Role.SALES_REP], password=PASSWORD)
+    # Customers for a while: the days before today are days the brand existed (daily reports).
+    Brand.objects.filter(pk=brand.pk).update(created_at=datetime(2025, 1, 1, tzinfo=UTC))
+    brand.refresh_from_db()
     with schema_context(brand.schema_name):
         ids = {u.email.split("@")[0]: u.pk for u in User.objects.all()}
     return BrandFixture(

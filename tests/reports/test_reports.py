@@ -147,6 +147,17 @@ def test_the_schedule_follows_each_brands_own_clock_and_sends_once(arena, yester
     assert len(mail.outbox) == len(sent) and DailyReport.objects.count() == 1
 
 
+def test_no_report_for_a_day_before_the_brand_existed(arena, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    signed_up = _local(arena.today, 9, 9)  # this morning
+    Brand.objects.filter(schema_name=connection.schema_name).update(created_at=signed_up)
+    assert reports.reports_run_schedule(now=_local(arena.today, 9, 30))["generated"] is None
+    assert not DailyReport.objects.exists() and mail.outbox == []
+    yesterday = arena.today - timedelta(days=1)
+    arena.sell("r1", 99, day=yesterday)  # history brought in on day one: that day has a report
+    assert reports.reports_run_schedule(now=_local(arena.today, 9, 31))["generated"] == yesterday.isoformat()
+
+
 def test_a_brand_in_another_time_zone_gets_its_report_at_its_own_nine(arena, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     new_york = ZoneInfo("America/New_York")

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Min, Q, QuerySet, Sum, Value, When
 
 from apps.common.periods import Period
 from apps.common.request_memo import per_request
@@ -74,6 +75,11 @@ def metrics_registry() -> dict[str, Metric]:
         for m in CustomMetric.objects.all()
     }
     return {**BUILT_IN, **registered_metrics(), **custom}
+
+
+def first_data_day() -> date | None:
+    """The first brand-local day any event counts on (history a brand brought with it)."""
+    return DailyRollup.objects.aggregate(first=Min("day"))["first"]
 
 
 def metric_choices() -> list[tuple[str, str]]:

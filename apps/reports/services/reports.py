@@ -22,6 +22,7 @@ from apps.accounts.services import language_of
 from apps.common.periods import brand_today
 from apps.common.signals import tell
 from apps.common.wecom import DeliveryFailed, markdown, markdown_text, robot_post, webhook_url_check
+from apps.kpis.selectors.metrics import first_data_day
 from apps.organisation.models import Team
 from apps.organisation.roles import Role
 from apps.reports.models import DailyReport, ReportDelivery, ReportSettings
@@ -75,12 +76,18 @@ def report_settings_update(**values) -> ReportSettings:
 
 
 def report_due(*, now: datetime | None = None) -> date | None:
-    """Yesterday (brand-local), once the brand's send time has passed and it has not gone out."""
-    time_zone = ZoneInfo(current_brand().time_zone)
+    """Yesterday (brand-local), once the brand's send time has passed and it has not gone out;
+    never a day before the brand existed, unless it brought data of that day with it (a brand
+    signed up at 09:09 has no yesterday to report on)."""
+    brand = current_brand()
+    time_zone = ZoneInfo(brand.time_zone)
     local = (now or timezone.now()).astimezone(time_zone)
     if local.time() < report_settings().send_at:
         return None
     yesterday = local.date() - timedelta(days=1)
+    began = brand.created_at.astimezone(time_zone).date()
+    if yesterday < began and not (first_data_day() or began) <= yesterday:
+        return None
     if DailyReport.objects.filter(day=yesterday, delivered_at__isnull=False).exists():
         return None
     return yesterday
