@@ -18,7 +18,7 @@ from django.utils import translation
 from django_tenants.utils import schema_context
 
 from apps.organisation.roles import Role
-from apps.tenants.models import Brand
+from apps.tenants.models import Brand, Plan
 
 PASSWORD = "Correct-Horse-42"  # passes the password validators
 
@@ -70,8 +70,11 @@ def _brand(slug: str, name: str) -> BrandFixture:
                 email=f"ops@{slug}.test", full_name=f"{name} 运营经理", roles=[Role.OPS_MANAGER], password=PASSWORD
             )
             person_create(email=f"rep@{slug}.test", full_name=f"{name} 导购", roles=[Role.SALES_REP], password=PASSWORD)
-    # Customers for a while: the days before today are days the brand existed (daily reports).
-    Brand.objects.filter(pk=brand.pk).update(created_at=datetime(2025, 1, 1, tzinfo=UTC))
+    # Customers for a while (the days before today are days the brand existed: daily reports), on
+    # the plan without a seat limit (tests of the limit set one).
+    Brand.objects.filter(pk=brand.pk).update(
+        created_at=datetime(2025, 1, 1, tzinfo=UTC), plan=Plan.objects.get(code="enterprise")
+    )
     brand.refresh_from_db()
     with schema_context(brand.schema_name):
         ids = {u.email.split("@")[0]: u.pk for u in User.objects.all()}

@@ -1,10 +1,13 @@
 """Reads on the organisation: querysets with what each screen needs loaded in one go."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
 from apps.organisation.models import ApiKey, Membership, Team
 from apps.organisation.roles import Role
+from apps.tenants.selectors import current_brand
 
 User = get_user_model()
 
@@ -48,6 +51,20 @@ def teams_tree() -> list[tuple[Team, int]]:
 
     walk(None, 0)
     return ordered
+
+
+@dataclass(frozen=True)
+class Seats:
+    used: int
+    limit: int | None  # None: the plan has no limit
+    plan: str
+
+
+def seats() -> Seats:
+    """Active people against the brand's plan."""
+    plan = current_brand().plan
+    used = User.objects.filter(is_active=True).count()
+    return Seats(used, plan.max_people if plan else None, plan.name if plan else "")
 
 
 def regions() -> QuerySet:

@@ -7,13 +7,14 @@ from types import EllipsisType
 
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.common.schemas import current_schema
 from apps.organisation.models import ApiKey, Membership, Team
 from apps.organisation.roles import Role
-from apps.organisation.selectors import is_last_admin
+from apps.organisation.selectors import is_last_admin, seats
 
 User = get_user_model()
 
@@ -56,6 +57,7 @@ def person_create(
     language: str = "",
 ):
     """Create a person in the current brand. Without a password they are invited instead."""
+    _ensure_a_seat()
     email = _check_email_free(email)
     person = User(
         email=email,
@@ -111,6 +113,20 @@ def person_update(
     return person
 
 
+def _ensure_a_seat() -> None:
+    """The brand's plan caps how many people are active at once. Checked under a per-brand lock,
+    so two invitations racing for the last seat cannot both take it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"seats:{current_schema()}"])
+    taken = seats()
+    if taken.limit is not None and taken.used >= taken.limit:
+        raise ValidationError(
+            _("“%(plan)s”套餐最多 %(n)d 位在职人员，名额已满：请先停用不再使用的账号，或升级套餐。")
+            % {"plan": taken.plan, "n": taken.limit},
+            code="seats",
+        )
+
+
 def _ensure_another_admin(person) -> None:
     if is_last_admin(person):
         raise ValidationError(_("品牌至少需要一位在职的品牌管理员。"))
@@ -129,7 +145,11 @@ def person_deactivate(*, person, actor=None) -> None:
     person.save(update_fields=["is_active", "deactivated_at"])
 
 
+@transaction.atomic
 def person_reactivate(*, person) -> None:
+    if person.is_active:
+        return
+    _ensure_a_seat()
     person.is_active = True
     person.deactivated_at = None
     person.save(update_fields=["is_active", "deactivated_at"])

@@ -40,7 +40,11 @@ class PeopleListView(CapabilityRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            teams=selectors.teams_tree(), roles=Role.choices, filters=self.request.GET, **kwargs
+            teams=selectors.teams_tree(),
+            roles=Role.choices,
+            filters=self.request.GET,
+            seats=selectors.seats(),
+            **kwargs,
         )
 
 

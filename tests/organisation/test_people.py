@@ -161,3 +161,53 @@ def test_an_admin_sets_the_language_a_person_gets_emails_in(alpha):
     assert refused.status_code == 200 and "language" in refused.context["form"].errors
     with alpha:
         assert User.objects.get(pk=ops.pk).language == "en"
+
+
+@pytest.fixture
+def full_plan(alpha):
+    """alpha on a plan with exactly as many seats as it has active people, and one who left."""
+    from apps.tenants.models import Brand, Plan
+
+    with alpha:
+        gone = person_create(email="gone@alpha.test", full_name="离职的人", roles=[Role.SALES_REP])
+        person_deactivate(person=gone)
+        seats = User.objects.filter(is_active=True).count()
+    plan = Plan.objects.create(code="tiny", name="小团队版", max_people=seats)
+    Brand.objects.filter(pk=alpha.brand.pk).update(plan=plan)
+    return gone
+
+
+def test_a_full_plan_refuses_a_new_person_everywhere_with_the_reason(alpha, full_plan):
+    import json
+
+    admin = alpha.client("admin")
+    assert "在职 " in admin.get("/people/").content.decode() and "（小团队版）" in admin.get("/people/").content.decode()
+    page = admin.post("/people/new/", {"full_name": "多一人", "email": "one@alpha.test", "roles": [Role.SALES_REP]})
+    assert page.status_code == 200 and "“小团队版”套餐最多" in page.content.decode()
+    api = admin.post(
+        "/api/v1/people/",
+        json.dumps({"full_name": "多一人", "email": "one@alpha.test", "roles": [Role.SALES_REP]}),
+        content_type="application/json",
+    )
+    assert api.status_code == 400 and "名额已满" in json.dumps(api.json(), ensure_ascii=False)
+    back = admin.post(f"/people/{full_plan.pk}/reactivate/", follow=True)
+    assert "名额已满" in back.content.decode()
+    assert admin.post(f"/api/v1/people/{full_plan.pk}/reactivate/").status_code == 400
+    with alpha:
+        assert not User.objects.filter(email="one@alpha.test").exists()
+        assert not User.objects.get(pk=full_plan.pk).is_active
+        ops = User.objects.get(pk=alpha.ops_id)
+        person_deactivate(person=ops)  # a seat frees up
+    assert admin.post(f"/api/v1/people/{full_plan.pk}/reactivate/").status_code == 204
+
+
+def test_a_directory_sync_past_the_plan_reports_who_was_left_out(alpha, full_plan):
+    from collections import Counter
+
+    from apps.wecom.services.directory import member_store
+
+    errors: list[str] = []
+    with alpha:
+        member_store({"userid": "zhangsan", "name": "张三"}, counts=Counter(), errors=errors, teams={})
+        assert not User.objects.filter(full_name="张三").exists()
+    assert errors and errors[0].startswith("zhangsan:") and "名额已满" in errors[0]

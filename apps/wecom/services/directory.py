@@ -145,11 +145,15 @@ def member_store(row: dict, *, counts: Counter, errors: list[str], teams: dict[i
         member = Member.objects.create(userid=userid, person=person, name=name, dept_ids=dept_ids)
     else:
         person = member.person
+        if member.left_at is not None and not person.is_active:  # they left and came back
+            try:
+                person_reactivate(person=person)
+            except ValidationError as error:  # no seat: still left, tried again at the next sync
+                errors.append(f"{userid}: {'; '.join(error.messages)}")
+                return
+            counts["people_back"] += 1
         if (member.name, member.dept_ids, member.left_at) != (name, dept_ids, None):
             Member.objects.filter(pk=member.pk).update(name=name, dept_ids=dept_ids, left_at=None)
-        if member.left_at is not None and not person.is_active:  # they left and came back
-            person_reactivate(person=person)
-            counts["people_back"] += 1
     if person.full_name != name:
         User.objects.filter(pk=person.pk).update(full_name=name)
         counts["people_updated"] += 1
