@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.models import User
 from apps.common.api import BatchResultSerializer, query_filters, ref_field
-from apps.common.formatting import Unit, decimal_text
+from apps.common.formatting import Unit, achievement_value, decimal_text
 from apps.common.periods import Period, PeriodError, brand_today
 from apps.kpis.catalogue import Channel, EventKind
 from apps.kpis.models import Campaign, Customer, CustomMetric, Event, KpiSettings, StageWeight, Target
@@ -404,7 +404,7 @@ class KpiValuesView(APIView):
                     "actual": decimal_text(f.actual),
                     "target": decimal_text(f.target),
                     "pace_target": decimal_text(f.pace_target),
-                    "achievement_pct": decimal_text(f.rate, 1),
+                    "achievement_pct": decimal_text(achievement_value(f.rate), 1),
                     "tier": f.tier,
                     "test_phase": f.test_phase,
                     "target_source": f.target_source,
@@ -473,7 +473,7 @@ def _scorecard_json(card) -> dict:
                 "actual": decimal_text(line.figure.actual),
                 "target": decimal_text(line.figure.target),
                 "pace_target": decimal_text(line.figure.pace_target),
-                "achievement_pct": decimal_text(line.figure.rate, 1),
+                "achievement_pct": decimal_text(achievement_value(line.figure.rate), 1),
                 "tier": line.figure.tier,
                 "points": decimal_text(line.points, 1),
             }

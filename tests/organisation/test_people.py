@@ -181,7 +181,8 @@ def test_a_full_plan_refuses_a_new_person_everywhere_with_the_reason(alpha, full
     import json
 
     admin = alpha.client("admin")
-    assert "在职 " in admin.get("/people/").content.decode() and "（小团队版）" in admin.get("/people/").content.decode()
+    people = admin.get("/people/").content.decode()
+    assert "在职 " in people and "（小团队版）" in people
     page = admin.post("/people/new/", {"full_name": "多一人", "email": "one@alpha.test", "roles": [Role.SALES_REP]})
     assert page.status_code == 200 and "“小团队版”套餐最多" in page.content.decode()
     api = admin.post(

@@ -37,7 +37,9 @@ LISTED_VIOLATIONS = 30
 
 
 def _text(value: Decimal | None) -> str | None:
-    return decimal_text(value, places=2)
+    """Kept to 6 places, not to what is shown: rounding twice (to cents here, then to one decimal
+    of a percent, or truncated for an achievement) could read 99.996% as 100.0%."""
+    return decimal_text(value, places=6)
 
 
 class _Figures:
