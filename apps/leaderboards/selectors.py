@@ -519,7 +519,7 @@ def _label_of(name: str) -> str:
     if name in _OTHER_LABELS:
         return str(_OTHER_LABELS[name])
     try:
-        return str(Competition._meta.get_field(name).verbose_name)
+        return str(getattr(Competition._meta.get_field(name), "verbose_name", name))
     except FieldDoesNotExist:
         return name
 

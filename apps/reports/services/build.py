@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 
@@ -138,7 +139,7 @@ def report_build(*, day: date, time_zone: str) -> dict:
         Membership.objects.filter(person_id__in=[rep["pk"] for rep in reps]).values_list("person_id", "team_id")
     )
     # Sections read as the team tree: each region, then its stores; reps by their store in that order.
-    teams = [
+    teams: list[dict[str, Any]] = [
         {"pk": team.pk, "name": team.name, "parent_id": team.parent_id, "kind": team.kind, "leader_id": team.leader_id}
         for team, _depth in teams_tree()
     ]
