@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.conftest import SCREENSHOTS, demo_login, shoot
+from tests.e2e.conftest import SCREENSHOTS, demo_login, new_context, shoot
 
 # Every browser test shares one running product, so they all run on one pytest-xdist worker.
 pytestmark = pytest.mark.xdist_group("browser")
@@ -56,7 +56,7 @@ def test_a_reps_board_moves_live_when_an_order_comes_in(page, product):
 
 
 def test_the_wall_display_is_large_rotates_and_survives_a_network_blip(browser, product):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1920, "height": 1080})
+    context = new_context(browser, viewport={"width": 1920, "height": 1080})
     page = context.new_page()
     try:
         demo_login(page, product, "ops@demo.siyu.example", lands_on="/home/ops/")

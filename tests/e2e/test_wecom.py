@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from tests.e2e.conftest import demo_login, shoot
+from tests.e2e.conftest import demo_login, new_context, shoot
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -105,7 +105,7 @@ def test_connect_sync_make_a_code_and_a_scan_moves_the_figures(page, product):
 
 
 def test_the_codes_page_reads_on_a_phone(browser, product):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
+    context = new_context(browser, viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     try:
         demo_login(page, product, "planner@demo.siyu.example", lands_on="/home/planner/")

@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from tests.e2e.conftest import demo_login, shoot
+from tests.e2e.conftest import demo_login, new_context, shoot
 from tests.e2e.test_wecom_sign_in import IN_WECOM
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -59,8 +59,8 @@ def test_an_insult_reaches_the_store_lead_who_opens_it_on_their_phone(browser, p
     assert card["content"]["btntxt"] == "去审核" and "命中：滚" in card["content"]["description"]
 
     lead = card["touser"][0]
-    context = browser.new_context(
-        locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, user_agent=IN_WECOM
+    context = new_context(
+        browser, locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, user_agent=IN_WECOM
     )
     phone = context.new_page()
     try:

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import shoot
+from tests.e2e.conftest import new_context, shoot
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -24,8 +24,8 @@ def _member(product, email: str) -> dict:
 
 def test_a_rep_inside_wecom_on_a_phone_lands_on_their_home_signed_in(browser, product):
     rep = _member(product, "rep01@demo.siyu.example")
-    context = browser.new_context(
-        locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, user_agent=IN_WECOM
+    context = new_context(
+        browser, locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, user_agent=IN_WECOM
     )
     page = context.new_page()
     errors = []
