@@ -14,8 +14,8 @@ from tests.factories.events import event, local
 @pytest.fixture
 def campaigns(alpha):
     """双11 (Nov 1–11) with a pre-sale, a late order and a customer it won over who had joined in
-    October; an older campaign in October and one from the year before, so the list spans wider
-    than 双11 alone."""
+    October; an older campaign in October and one from the year before, so the campaigns listed
+    together span more than a year."""
     with alpha:
         double11 = Campaign.objects.create(
             code="d11",
@@ -57,7 +57,10 @@ def test_the_list_and_the_detail_count_the_same(campaigns):
                 code: detail[code] for code in ROW_METRICS if code in detail
             }, campaign.code
         assert listed["d11"]["gmv"] == 500
-        assert listed["d11"]["new_customers"] == 3  # the October joiner it won over counts
+        # New customers are those who joined within its span: the October joiner it won over bought,
+        # but was not new (and a customer who joined long before does not stretch the span).
+        assert (listed["d11"]["new_customers"], listed["d11"]["paying_customers"]) == (2, 3)
+        assert listed["d11"]["fans_added"] == 2
         assert listed["y25"]["gmv"] == 9
 
 

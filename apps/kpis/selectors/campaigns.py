@@ -15,7 +15,7 @@ from django.db.models import Max, Min, QuerySet
 
 from apps.common.periods import MAX_CUSTOM_DAYS, Period
 from apps.kpis.catalogue import BUILT_IN
-from apps.kpis.models import Campaign, Customer, DailyRollup
+from apps.kpis.models import Campaign, DailyRollup
 from apps.kpis.selectors.metrics import Scope, metric_table, metric_values, metrics_registry
 from apps.kpis.selectors.targets import Figure, achievement, kpi_settings, tier_for
 
@@ -30,20 +30,14 @@ FUNNEL = [  # (stage metric, rate from the previous stage)
 
 
 def campaign_spans(campaigns: list[Campaign]) -> dict[int, Period]:
-    """Each campaign's dates, widened to every day its tagged data touches (pre-sales, late orders,
-    a customer it brought in before its first day), so its figures over this span or any wider one
-    are the same: the list and the detail cannot disagree."""
+    """Each campaign's dates, widened to every day its tagged events fall on (pre-sales, late
+    orders): the span its figures are read over, on the list and on its own page alike."""
     firsts: dict[int, list[date]] = {c.pk: [c.starts_on] for c in campaigns}
     lasts: dict[int, list[date]] = {c.pk: [c.ends_on] for c in campaigns}
-    for rows in (
-        DailyRollup.objects.filter(campaign__in=campaigns).values("campaign").annotate(a=Min("day"), b=Max("day")),
-        Customer.objects.filter(campaign__in=campaigns)
-        .values("campaign")
-        .annotate(a=Min("joined_on"), b=Max("joined_on")),
-    ):
-        for row in rows:
-            firsts[row["campaign"]].append(row["a"])
-            lasts[row["campaign"]].append(row["b"])
+    tagged = DailyRollup.objects.filter(campaign__in=campaigns).values("campaign").annotate(a=Min("day"), b=Max("day"))
+    for row in tagged:
+        firsts[row["campaign"]].append(row["a"])
+        lasts[row["campaign"]].append(row["b"])
     spans = {}
     for pk in firsts:
         start, end = min(firsts[pk]), max(lasts[pk])
@@ -73,34 +67,19 @@ def campaigns_running(period: Period) -> QuerySet:
 
 
 def campaign_rows(campaigns: list[Campaign]) -> list[CampaignRow]:
-    """Each campaign's figures over its own span, as its detail page shows them: one grouped query
-    per run of campaigns whose spans fit in one period together (usually all of them)."""
+    """Each campaign's figures over its own span, as its page shows them. Campaigns sharing a span
+    share one grouped read; a wider shared one would not do: its new customers are those who joined
+    within its span, and a customer it won over may have joined in another's."""
     if not campaigns:
         return []
-    spans = campaign_spans(campaigns)
+    by_span: dict[Period, list[int]] = {}
+    for pk, span in campaign_spans(campaigns).items():
+        by_span.setdefault(span, []).append(pk)
     table: dict = {}
-    for keys, period in _span_runs(spans):
-        table |= metric_table(ROW_METRICS, Scope.brand(), period, group="campaign", keys=keys)
+    for span, keys in by_span.items():
+        table |= metric_table(ROW_METRICS, Scope.brand(), span, group="campaign", keys=keys)
     settings = kpi_settings()
     return [CampaignRow(c, gmv_figure(c, table[c.pk]["gmv"], settings), table[c.pk]) for c in campaigns]
-
-
-def _span_runs(spans: dict[int, Period]) -> list[tuple[list[int], Period]]:
-    """Campaigns grouped so each group's combined span is at most one period long; a span that was
-    cut to that length stays alone, since a wider one would count data its own span leaves out."""
-    runs: list[tuple[list[int], Period]] = []
-    for pk, span in sorted(spans.items(), key=lambda item: item[1].start):
-        if runs and _joinable(runs[-1][1], span):
-            keys, run = runs[-1]
-            runs[-1] = ([*keys, pk], Period.custom(run.start, max(run.end, span.end)))
-        else:
-            runs.append(([pk], span))
-    return runs
-
-
-def _joinable(run: Period, span: Period) -> bool:
-    whole = MAX_CUSTOM_DAYS
-    return run.days < whole and span.days < whole and (max(run.end, span.end) - run.start).days < whole
 
 
 @dataclass
