@@ -110,6 +110,8 @@ TENANT_LIMIT_SET_CALLS = True
 # migrate_schemas skips schemas that already have every migration (one query for all of them).
 GET_EXECUTOR_FUNCTION = "apps.tenants.migration_executor.get_executor"
 TENANT_SUBPROCESS_PARALLEL = env.int("TENANT_SUBPROCESS_PARALLEL", default=2)
+# How long a wall display shows each board before the next.
+TV_ROTATE_SECONDS = env.int("TV_ROTATE_SECONDS", default=20)
 
 MIDDLEWARE = [
     "apps.common.middleware.HealthCheckMiddleware",  # first: answers probes even with the database down

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from apps.common import health
+from apps.common.redis import client
 from apps.tenants.tasks import heartbeat
 from config.celery import HeartbeatScheduler, app
 
@@ -16,10 +17,10 @@ def probe(db):
 @pytest.fixture
 def no_heartbeats():
     for component in ("worker", "beat"):
-        health._redis().delete(health._key(component))
+        client().delete(health._key(component))
     yield
     for component in ("worker", "beat"):
-        health._redis().delete(health._key(component))
+        client().delete(health._key(component))
 
 
 def test_all_parts_healthy_answer_200_with_each_check(probe, no_heartbeats, tmp_path):
@@ -47,7 +48,7 @@ def test_a_silent_worker_makes_its_check_and_the_whole_fail_with_503(probe, no_h
 
 
 def test_a_stale_heartbeat_is_reported_with_its_age(probe, no_heartbeats):
-    health._redis().set(health._key("beat"), 0)
+    client().set(health._key("beat"), 0)
     check = probe.get("/health/beat/").json()["checks"]["beat"]
     assert check["ok"] is False and "s ago" in check["error"]
 

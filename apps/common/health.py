@@ -8,21 +8,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from functools import cache
 
-import redis
 from django.conf import settings
 from django.db import connection
 from kombu import Connection
 
+from apps.common.redis import client
+
 HEARTBEAT_KEY = "siyu:{database}:heartbeat:{component}"
 HEARTBEAT_SECONDS = 30
 STALE_AFTER_SECONDS = {"worker": 3 * HEARTBEAT_SECONDS, "beat": 3 * HEARTBEAT_SECONDS}
-
-
-@cache
-def _redis() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
 
 
 def _key(component: str) -> str:
@@ -30,7 +25,7 @@ def _key(component: str) -> str:
 
 
 def heartbeat(component: str) -> None:
-    _redis().set(_key(component), time.time(), ex=24 * 3600)
+    client().set(_key(component), time.time(), ex=24 * 3600)
 
 
 def _web() -> dict:
@@ -51,7 +46,7 @@ def _broker() -> dict:
 
 def _heartbeat_of(component: str) -> Callable[[], dict]:
     def check() -> dict:
-        seen = _redis().get(_key(component))
+        seen = client().get(_key(component))
         if seen is None:
             raise RuntimeError("no heartbeat yet")
         age = time.time() - float(seen)

@@ -21,6 +21,7 @@ import redis
 from django.conf import settings
 from django.db import connection
 
+from apps.common.redis import connect
 from apps.common.schemas import current_schema
 from apps.leaderboards.boards import Board
 
@@ -110,7 +111,7 @@ return {redis.call('SMEMBERS', KEYS[3]), redis.call('SMEMBERS', KEYS[4])}
 
 @cache
 def client() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=2)
+    return connect(settings.REDIS_URL, socket_timeout=5)  # a whole board rebuild is one script
 
 
 @cache

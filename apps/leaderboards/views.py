@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import redis
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -40,7 +41,6 @@ from apps.organisation.roles import Capability, can, role_labels
 
 POLL_SECONDS = 1
 TV_TOP = 10
-TV_ROTATE_SECONDS = 20
 
 
 @dataclass(frozen=True)
@@ -364,7 +364,7 @@ class TvView(BoardMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            rotate_seconds=TV_ROTATE_SECONDS, slide_url=self.screen.url("tv_slide"), **kwargs
+            rotate_seconds=settings.TV_ROTATE_SECONDS, slide_url=self.screen.url("tv_slide"), **kwargs
         )
 
 
@@ -399,7 +399,7 @@ class TvSlideView(BoardMixin, TemplateView):
         return selectors.standing_board_of(metric, kind, self.today), None
 
     def get_context_data(self, **kwargs):
-        common = {"rotate_seconds": TV_ROTATE_SECONDS, "slide_url": self.screen.url("tv_slide")}
+        common = {"rotate_seconds": settings.TV_ROTATE_SECONDS, "slide_url": self.screen.url("tv_slide")}
         if self.slide is None:
             return super().get_context_data(slide=None, **common, **kwargs)
         _board, competition = self.board_pair

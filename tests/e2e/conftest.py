@@ -61,6 +61,7 @@ def _start_product() -> dict:
         "DATABASE_URL": fresh_database(f"siyu_e2e_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"),
         "SITE_PORT": str(port),
         "PASSWORD_HASHERS": "django.contrib.auth.hashers.MD5PasswordHasher",
+        "TV_ROTATE_SECONDS": "4",  # the wall test waits for one rotation
         "CELERY_QUEUE": f"e2e-{port}",  # its own queue: no other worker on this Redis takes its tasks
         # The demo's simulated WeCom, of its own (not `make run`'s): still, so the tests decide what happens.
         "WECOM_SIMULATOR_URL": f"http://127.0.0.1:{wecom_port}",

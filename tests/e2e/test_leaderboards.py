@@ -79,9 +79,9 @@ def test_the_wall_display_is_large_rotates_and_survives_a_network_blip(browser, 
         page.wait_for_selector(".tv-offline[hidden]", state="attached", timeout=5_000)
         assert page.locator(".tv-rows li").count() > 0
 
-        # The next slide comes after the rotation interval (20 s), without a reload.
+        # The next slide comes after the rotation interval (TV_ROTATE_SECONDS, 4 s here), without a reload.
         page.wait_for_function(
-            "title => document.querySelector('.tv-head h1')?.innerText !== title", arg=first_title, timeout=30_000
+            "title => document.querySelector('.tv-head h1')?.innerText !== title", arg=first_title, timeout=15_000
         )
     finally:
         context.close()

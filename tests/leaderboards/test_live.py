@@ -4,9 +4,9 @@
 from decimal import Decimal
 
 import pytest
-import redis
 from django.core.management import call_command
 
+from apps.common.redis import connect
 from apps.kpis.selectors.metrics import metrics_registry
 from apps.leaderboards import selectors, store
 from apps.leaderboards.boards import competition_board
@@ -177,7 +177,7 @@ def test_with_redis_down_the_board_is_computed_from_postgresql(arena, monkeypatc
         arena.sell("r2", 200)
         board = selectors.standing_board_of("gmv", "day", arena.today)
         expected = standings(arena, board)
-        dead = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
+        dead = connect("redis://127.0.0.1:1/0")  # configured as the product's own clients are
         monkeypatch.setattr(store, "client", lambda: dead)
         monkeypatch.setattr(store, "_script", lambda source: dead.register_script(source))
         assert standings(arena, board) == expected
