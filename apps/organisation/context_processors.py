@@ -25,7 +25,9 @@ def _sees_compliance(user, leads: bool) -> bool:
 
 def _files_a_log(user, leads: bool) -> bool:
     """A role that files its own daily log; the admin's every-capability does not make one."""
-    return any(Capability.DAILY_LOG_FILE in ROLE_CAPABILITIES[role] for role in user.roles if role != Role.BRAND_ADMIN)
+    return any(
+        Capability.DAILY_LOG_FILE in ROLE_CAPABILITIES.get(role, ()) for role in user.roles if role != Role.BRAND_ADMIN
+    )
 
 
 # The brand site's menu and the capability each entry needs: sections in the bar, set-up pages
