@@ -21,12 +21,13 @@
       minInterval: steps[unit] || 1,
       axisLabel: { formatter: formats[unit] || formats.count },
     }));
-    // Today is still coming in: its stretch is shaded and labelled, so a low last point reads as unfinished.
+    // Today is still coming in: the stretch into it is shaded and labelled, so a low last point
+    // reads as unfinished.
     const partial = spec.partial === null || spec.partial === undefined ? null : spec.partial;
     const today = partial === null ? undefined : {
       silent: true, itemStyle: { color: "rgba(0, 0, 0, 0.05)" },
       label: { show: true, position: "insideTop", color: "#666", formatter: spec.partial_label },
-      data: [[{ xAxis: spec.x[partial] }, { xAxis: spec.x[spec.x.length - 1] }]],
+      data: [[{ xAxis: spec.x[Math.max(partial - 1, 0)] }, { xAxis: spec.x[partial] }]],
     };
     return {
       color: palette,
