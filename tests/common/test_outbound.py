@@ -56,7 +56,7 @@ class Server:
 
         self.httpd = HTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.httpd.server_port
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
 
     def close(self):
         self.httpd.shutdown()

@@ -70,7 +70,8 @@ class Simulator:
         self.deliver: Callable[[str, str, bytes, dict], tuple[int, str]] | None = None
 
     def start(self) -> Simulator:
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # Polled every 50 ms: stop() waits for the next poll (0.5 s by default, once per test).
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self
 
     def stop(self) -> None:
