@@ -104,7 +104,7 @@ def test_managers_drill_from_the_brand_to_the_customer(shop):
     person = admin.get(f"/kpis/people/{shop['brand'].rep_id}/" + OCTOBER).content.decode()
     assert f'href="/kpis/customers/{shop["customers"]["rep-customer"]}/' in person
     customer = admin.get(f"/kpis/customers/{shop['customers']['rep-customer']}/").content.decode()
-    assert "rep-customer" in customer and "880.00" in customer
+    assert "rep-customer" in customer and "¥880.00" in customer  # money reads as money
     events = admin.get(f"/kpis/events/{OCTOBER}&member={shop['brand'].rep_id}").content.decode()
     assert "rep-customer" in events and "other-customer" not in events
 

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.http import urlencode
 
-from apps.common.formatting import achievement_text, change_text, format_value
+from apps.common.formatting import Unit, achievement_text, change_text, format_value
 
 register = template.Library()
 
@@ -18,6 +18,13 @@ def kpi_value(context, value, metric):
     """A metric's value as people read it, in the brand's currency."""
     tenant = getattr(context.get("request"), "tenant", None)
     return format_value(value, metric.unit, getattr(tenant, "currency", "CNY"))
+
+
+@register.simple_tag(takes_context=True)
+def money(context, value):
+    """An amount (an order, a customer's total, a cost) as every figure of money reads."""
+    tenant = getattr(context.get("request"), "tenant", None)
+    return format_value(value, Unit.MONEY, getattr(tenant, "currency", "CNY"))
 
 
 @register.simple_tag
