@@ -230,8 +230,15 @@ class ViolationSerializer(serializers.ModelSerializer):
 
 
 class ReviewSerializer(serializers.Serializer):
-    action = serializers.ChoiceField(choices=Decision.Action.choices)
+    action = serializers.ChoiceField(
+        choices=[choice for choice in Decision.Action.choices if choice[0] != Decision.Action.APPEAL],
+        help_text="appeal_accept / appeal_reject decide an appeal: not by whoever confirmed the violation.",
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AppealSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
 
 
 class ViolationFilters(serializers.Serializer):
@@ -263,6 +270,19 @@ class ViolationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         serializer.is_valid(raise_exception=True)
         try:
             violation = review.violation_review(violation=target, actor=request.user, **serializer.validated_data)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from None
+        return Response(ViolationSerializer(self.get_queryset().get(pk=violation.pk)).data)
+
+    @extend_schema(request=AppealSerializer, responses=ViolationSerializer)
+    @action(detail=True, methods=["post"])
+    def appeal(self, request, pk=None, **kwargs):
+        """The rep who wrote the message appeals its confirmed violation, once, with a reason."""
+        target = self.get_object()
+        serializer = AppealSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            violation = review.violation_appeal(violation=target, actor=request.user, **serializer.validated_data)
         except DjangoPermissionDenied as error:
             raise PermissionDenied(str(error)) from None
         return Response(ViolationSerializer(self.get_queryset().get(pk=violation.pk)).data)

@@ -50,6 +50,15 @@ class ReviewForm(forms.Form):
     )
 
 
+class AppealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("申诉理由"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每条违规只能申诉一次，由确认它之外的另一位管理者处理"),
+    )
+
+
 class TryForm(forms.Form):
     text = forms.CharField(
         label=_("示例消息"),

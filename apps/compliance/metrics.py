@@ -49,7 +49,7 @@ def read(codes, scope, period, group) -> dict:
     if group in ("channel", "campaign") or scope.channel is not None or scope.campaign_id is not None:
         return {}  # violations are a person's, not a channel's or a campaign's
     rows: dict = {}
-    confirmed = Violation.objects.filter(status=Violation.Status.CONFIRMED, day__range=(period.start, period.end))
+    confirmed = Violation.objects.filter(status__in=Violation.COUNTED, day__range=(period.start, period.end))
     if scope.member_ids is not None:
         confirmed = confirmed.filter(rep_id__in=scope.member_ids)
     counts = {}

@@ -169,7 +169,11 @@ class Violation(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("待审核")
         CONFIRMED = "confirmed", _("已确认")
+        APPEALED = "appealed", _("申诉中")  # confirmed, and counted so, until the appeal is decided
         DISMISSED = "dismissed", _("已驳回")
+
+    # What counts as a violation in figures: a confirmation stands while its appeal waits.
+    COUNTED = (Status.CONFIRMED, Status.APPEALED)
 
     message = models.ForeignKey(Message, verbose_name=_("消息"), on_delete=models.CASCADE, related_name="violations")
     rule = models.ForeignKey(Rule, verbose_name=_("规则"), on_delete=models.PROTECT, related_name="violations")
@@ -220,6 +224,9 @@ class DecisionAction(models.TextChoices):
     CONFIRM = "confirm", _("确认违规")
     DISMISS = "dismiss", _("驳回")
     REOPEN = "reopen", _("重新打开")
+    APPEAL = "appeal", _("导购申诉")
+    APPEAL_ACCEPT = "appeal_accept", _("申诉成立，撤销违规")
+    APPEAL_REJECT = "appeal_reject", _("申诉不成立，维持违规")
 
 
 class Decision(models.Model):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("compliance/", views.ViolationListView.as_view(), name="violations"),
     path("compliance/count/", views.OpenCountView.as_view(), name="open_count"),
     path("compliance/violations/<int:pk>/", views.ViolationView.as_view(), name="violation"),
+    path("compliance/violations/<int:pk>/appeal/", views.ViolationAppealView.as_view(), name="appeal"),
     path("compliance/rules/", views.RuleListView.as_view(), name="rules"),
     path("compliance/rules/new/", views.RuleFormView.as_view(), name="rule_create"),
     path("compliance/rules/try/", views.RuleTryView.as_view(), name="rule_try"),

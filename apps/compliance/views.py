@@ -6,13 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
 from apps.common.web import PeriodMixin
 from apps.compliance import selectors
-from apps.compliance.forms import AllowPhraseForm, ComplianceSettingsForm, ReviewForm, RuleForm, TryForm
+from apps.compliance.forms import AllowPhraseForm, AppealForm, ComplianceSettingsForm, ReviewForm, RuleForm, TryForm
 from apps.compliance.models import AllowPhrase, Category, Rule, Severity, Violation, reason_text
 from apps.compliance.services import notify, review, rules
 from apps.compliance.services.scanning import compliance_settings, ruleset_build
@@ -102,11 +103,16 @@ class ViolationView(ServiceFormView):
     def violation(self) -> Violation:
         return selectors.violation_visible(self.request.user, self.kwargs["pk"])
 
+    @cached_property
+    def allowed(self) -> list[str]:
+        if not may_review(self.request.user, self.violation.rep_id):
+            return []
+        return review.actions_allowed(self.violation, self.request.user)
+
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
-        allowed = review.actions_allowed(self.violation)
         form.fields["action"].choices = [
-            (code, label) for code, label in form.fields["action"].choices if code in allowed
+            (code, label) for code, label in form.fields["action"].choices if code in self.allowed
         ]
         return form
 
@@ -121,13 +127,17 @@ class ViolationView(ServiceFormView):
             hits=hits,
             customer=selectors.customer_of(violation.message),
             conversation=conversation,
-            can_review=may_review(self.request.user, violation.rep_id),
+            can_review=bool(self.allowed),
+            waits_for_another=violation.status == Violation.Status.APPEALED
+            and may_review(self.request.user, violation.rep_id)
+            and not self.allowed,
+            may_appeal=review.may_appeal(violation, self.request.user),
             decisions=violation.decisions.select_related("actor"),  # every hit was decided with it
             **kwargs,
         )
 
     def post(self, request, *args, **kwargs):
-        if not may_review(request.user, self.violation.rep_id):
+        if not self.allowed:
             raise PermissionDenied
         return super().post(request, *args, **kwargs)
 
@@ -142,6 +152,25 @@ class ViolationView(ServiceFormView):
             .first()
         )
         return redirect("compliance:violation", following.pk) if following else redirect("compliance:violations")
+
+
+class ViolationAppealView(ServiceActionView):
+    """A rep appeals their confirmed violation, once, with a reason."""
+
+    required_capability = Capability.KPI_VIEW_OWN
+
+    def get_object(self):
+        return selectors.violation_visible(self.request.user, self.kwargs["pk"])
+
+    @property
+    def success_url(self):
+        return reverse("compliance:violation", args=[self.kwargs["pk"]])
+
+    def perform(self, violation):
+        form = AppealForm(self.request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        review.violation_appeal(violation=violation, actor=self.request.user, reason=reason)
+        return _("申诉已提交，会由另一位管理者处理。")
 
 
 # --- rules -------------------------------------------------------------------------------------

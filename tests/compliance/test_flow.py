@@ -245,3 +245,43 @@ def test_the_try_it_box_says_what_fires_and_why(alpha):
     )
     assert bad.status_code == 400 and "正则表达式无效" in bad.json()["pattern"][0]
     assert alpha.client("rep").get("/compliance/rules/").status_code == 403
+
+
+def test_a_rep_appeals_once_and_another_manager_decides(alpha, store):
+    from apps.organisation.services import person_create as create
+
+    with alpha:
+        second = create(email="ops2@alpha.test", full_name="另一位经理", roles=[Role.OPS_MANAGER])
+    ops, rep = alpha.client("ops"), alpha.client("rep")
+    url = f"/compliance/violations/{store['mine'].pk}/"
+    assert "提交申诉" not in rep.get(url).content.decode()  # nothing to appeal while open
+    ops.post(url, {"action": "confirm", "note": "确认"})
+    page = rep.get(url).content.decode()
+    assert "提交申诉" in page
+    refused = rep.post(f"{url}appeal/", {"reason": ""}, follow=True)
+    assert "请写明申诉的理由" in refused.content.decode()
+    rep.post(f"{url}appeal/", {"reason": "客户是我表姐，私下说笑"}, follow=True)
+    with alpha:
+        assert set(Violation.objects.filter(rep_id=alpha.rep_id).values_list("status", flat=True)) == {"appealed"}
+        october = Period.of("month", date(2026, 10, 1))
+        assert metric_values(["violations"], Scope.member(alpha.rep_id), october)["violations"] == 1  # still counted
+    again = rep.post(f"{url}appeal/", {"reason": "再申诉一次"}, follow=True)
+    assert "只能对已确认的违规申诉" in again.content.decode()
+    # The manager who confirmed it does not decide the appeal; another one does.
+    assert "申诉由另一位管理者处理" in ops.get(url).content.decode()
+    assert ops.post(url, {"action": "appeal_accept", "note": "算了"}).status_code == 403
+    api = alpha.client_for(second.pk).post(
+        f"/api/v1/violations/{store['mine'].pk}/review/",
+        json.dumps({"action": "appeal_accept", "note": "是家人之间的玩笑"}),
+        content_type="application/json",
+    )
+    assert api.status_code == 200 and api.json()["status"] == "dismissed"
+    with alpha:
+        assert metric_values(["violations"], Scope.member(alpha.rep_id), october)["violations"] == 0  # the final say
+        history = list(Decision.objects.filter(violation=store["mine"]).values_list("action", flat=True))
+        assert history == ["confirm", "appeal", "appeal_accept"]
+    page = rep.get(url).content.decode()
+    assert "导购申诉" in page and "申诉成立" in page and "提交申诉" not in page  # once only
+    assert (
+        alpha.client("rep").post(f"/api/v1/violations/{store['theirs'].pk}/appeal/", {"reason": "x"}).status_code == 404
+    )
