@@ -245,6 +245,16 @@ class ViolationFilters(serializers.Serializer):
     status = serializers.ChoiceField(choices=Violation.Status.choices, required=False)
     category = serializers.ChoiceField(choices=Category.choices, required=False)
     severity = serializers.ChoiceField(choices=Severity.choices, required=False)
+    message = serializers.CharField(required=False, max_length=128, help_text="The message's `message_id`.")
+    conversation = serializers.CharField(required=False, max_length=128, help_text="A `conversation_id`.")
+    rep = serializers.IntegerField(required=False, min_value=1, help_text="The rep's person id.")
+    since = serializers.DateField(required=False, help_text="Found on or after this brand-local day.")
+    until = serializers.DateField(required=False, help_text="Found on or before this brand-local day.")
+
+    def validate(self, attrs):
+        if attrs.get("since") and attrs.get("until") and attrs["since"] > attrs["until"]:
+            raise serializers.ValidationError({"until": [_("结束日期不能早于开始日期。")]})
+        return attrs
 
 
 class ViolationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

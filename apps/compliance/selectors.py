@@ -63,10 +63,41 @@ def most_severe_per_message(violations) -> list[Violation]:
     return list(chosen.values())
 
 
-def violations_list(principal, *, status: str = "", category: str = "", severity: str = "") -> QuerySet:
-    """The violations the principal sees, narrowed by status, category and severity."""
-    violations = violations_visible(principal).prefetch_related("decisions__actor")
-    return narrowed(violations, status=status, category=category, severity=severity)
+def violations_list(principal, **filters) -> QuerySet:
+    """The violations the principal sees, narrowed by what was asked (violation_filters)."""
+    return violation_filters(violations_visible(principal).prefetch_related("decisions__actor"), **filters)
+
+
+def violation_filters(
+    violations: QuerySet,
+    *,
+    status: str = "",
+    category: str = "",
+    severity: str = "",
+    message: str = "",
+    conversation: str = "",
+    rep: int | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> QuerySet:
+    """Narrowed by status, category, severity, the message's or conversation's id, the rep, and
+    the days they were found on (inclusive)."""
+    return narrowed(
+        violations,
+        status=status,
+        category=category,
+        severity=severity,
+        message__message_id=message,
+        message__conversation_id=conversation,
+        rep_id=rep,
+        day__gte=since,
+        day__lte=until,
+    )
+
+
+def reps_with_violations(violations: QuerySet) -> list:
+    """The people these violations are of, by name: the choices of the rep filter."""
+    return list(User.objects.filter(pk__in=violations.values("rep_id")).order_by("name_sort", "pk"))
 
 
 def messages_list(*, conversation: str = "") -> QuerySet:

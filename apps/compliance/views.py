@@ -44,14 +44,21 @@ class ViolationListView(CapabilityRequiredMixin, PeriodMixin, ListView):
 
     def get_queryset(self):
         params = self.request.GET
-        violations = self.visible
-        status = params.get("status", "open")
-        if status in Violation.Status.values:
-            violations = violations.filter(status=status)
-        if params.get("category") in Category.values:
-            violations = violations.filter(category=params["category"])
-        if params.get("severity") in Severity.values:
-            violations = violations.filter(severity=params["severity"])
+
+        def chosen(name, values, default=""):
+            value = params.get(name, default)
+            return value if value in values else ""
+
+        rep = params.get("rep", "")
+        violations = selectors.violation_filters(
+            self.visible,
+            status=chosen("status", Violation.Status.values, "open"),
+            category=chosen("category", Category.values),
+            severity=chosen("severity", Severity.values),
+            message=params.get("message", "").strip()[:128],
+            conversation=params.get("conversation", "").strip()[:128],
+            rep=int(rep) if rep.isdigit() and len(rep) < 12 else None,
+        )
         return selectors.review_items(violations).order_by("-created_at", "-id")
 
     def get_context_data(self, **kwargs):
@@ -61,6 +68,7 @@ class ViolationListView(CapabilityRequiredMixin, PeriodMixin, ListView):
             statuses=Violation.Status.choices,
             categories=Category.choices,
             severities=Severity.choices,
+            reps=selectors.reps_with_violations(self.visible),
             filters=self.request.GET,
             status=self.request.GET.get("status", "open"),
             **kwargs,

@@ -285,3 +285,33 @@ def test_a_rep_appeals_once_and_another_manager_decides(alpha, store):
     assert (
         alpha.client("rep").post(f"/api/v1/violations/{store['theirs'].pk}/appeal/", {"reason": "x"}).status_code == 404
     )
+
+
+def test_violations_are_found_by_message_conversation_rep_and_days(alpha, store):
+    ops = alpha.client("ops")
+    api = "/api/v1/violations/"
+    with alpha:
+        mine = set(Violation.objects.filter(rep_id=alpha.rep_id).values_list("pk", flat=True))
+        theirs = {store["theirs"].pk}
+        day = store["mine"].day
+
+    def ids(**params):
+        answer = ops.get(api, params)
+        assert answer.status_code == 200, answer.content
+        return {v["id"] for v in answer.json()["results"]}
+
+    assert ids(conversation="conv-1") == mine and ids(conversation="conv-2") == theirs
+    assert ids(message="m-2") == mine and ids(rep=store["other"].pk) == theirs
+    assert ids(since=day.isoformat(), until=day.isoformat()) >= mine
+    assert ids(until="2000-01-01") == set()
+    backwards = ops.get(api, {"since": "2026-10-05", "until": "2026-10-01"})
+    assert backwards.status_code == 400 and "until" in backwards.json()
+    page = ops.get("/compliance/", {"conversation": "conv-2"}).content.decode()
+    assert (
+        f"/compliance/violations/{store['theirs'].pk}/" in page
+        and f"/compliance/violations/{store['mine'].pk}/" not in page
+    )
+    by_rep = ops.get("/compliance/", {"rep": store["other"].pk}).content.decode()
+    assert f"/compliance/violations/{store['theirs'].pk}/" in by_rep
+    assert f"/compliance/violations/{store['mine'].pk}/" not in by_rep
+    assert ops.get("/compliance/", {"rep": "99999999999999999999"}).status_code == 200  # ignored, not an error

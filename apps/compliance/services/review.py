@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,7 +22,7 @@ _NEXT: dict[str, tuple[set[str], str]] = {
     Action.APPEAL_ACCEPT: ({Status.APPEALED}, Status.DISMISSED),
     Action.APPEAL_REJECT: ({Status.APPEALED}, Status.CONFIRMED),
 }
-_NEEDS_NOTE = {  # lazy: read in the language of whoever is refused
+_NEEDS_NOTE: dict[str, Promise] = {  # lazy: read in the language of whoever is refused
     Action.DISMISS: gettext_lazy("驳回时请写明原因，方便以后改进规则。"),
     Action.APPEAL_ACCEPT: gettext_lazy("请写明申诉为什么成立。"),
     Action.APPEAL_REJECT: gettext_lazy("请写明为什么维持违规，导购会看到。"),
