@@ -15,7 +15,7 @@ from faker import Faker
 from apps.organisation.models import Membership, Team
 from apps.organisation.roles import Role
 from apps.organisation.services import person_create, team_create
-from apps.tenants.models import Plan
+from apps.tenants.models import Industry, Plan
 
 User = get_user_model()
 
@@ -52,6 +52,7 @@ def seed_demo_brand(*, seed: int, slug: str = DEMO_SLUG):
         admin_email=f"admin@{DEMO_DOMAIN}",
         admin_password=DEMO_PASSWORD,
         plan=Plan.objects.get(code="team"),  # 56 people: more than the trial's 20 seats
+        industry=Industry.BEAUTY,
     )
     with schema_context(signup.brand.schema_name), transaction.atomic():
         for login, role in OPS_PEOPLE[1:]:

@@ -11,6 +11,7 @@ from apps.common.client_address import client_address
 from apps.signup.forms import SignupForm
 from apps.signup.services import SignupThrottled, brand_create, signup_rate_check
 from apps.signup.views import throttled_message
+from apps.tenants.models import Industry
 from apps.tenants.selectors import brand_url
 
 
@@ -21,6 +22,9 @@ class SignupRequestSerializer(serializers.Serializer):
     slug = serializers.CharField()
     time_zone = serializers.CharField(default="Asia/Shanghai")
     currency = serializers.CharField(default="CNY")
+    industry = serializers.ChoiceField(
+        choices=Industry.choices, default=Industry.OTHER, help_text="Picks the compliance starter additions."
+    )
     admin_name = serializers.CharField(max_length=100)
     admin_email = serializers.EmailField()
     admin_password = serializers.CharField(write_only=True)

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
-from apps.tenants.models import TIME_ZONE_CHOICES
+from apps.tenants.models import TIME_ZONE_CHOICES, Industry
 from apps.tenants.selectors import slug_is_taken
 from apps.tenants.validators import CURRENCY_CHOICES, SLUG_MAX_LENGTH, SLUG_TAKEN, validate_slug
 
@@ -18,11 +18,21 @@ class SignupForm(forms.Form):
     )
     time_zone = forms.ChoiceField(label=_("时区"), choices=TIME_ZONE_CHOICES, initial="Asia/Shanghai")
     currency = forms.ChoiceField(label=_("货币"), choices=CURRENCY_CHOICES, initial="CNY")
+    industry = forms.ChoiceField(
+        label=_("行业"),
+        choices=Industry.choices,
+        initial=Industry.OTHER,
+        required=False,  # integrations signing up through the API before it existed
+        help_text=_("决定合规规则的行业补充：常见竞品品牌名、该行业不得作出的承诺"),
+    )
     admin_name = forms.CharField(label=_("管理员姓名"), max_length=100)
     admin_email = forms.EmailField(label=_("管理员邮箱"))
     admin_password = forms.CharField(
         label=_("密码"), widget=forms.PasswordInput, help_text=_("至少 10 位，不能是常见密码或纯数字。")
     )
+
+    def clean_industry(self):
+        return self.cleaned_data.get("industry") or Industry.OTHER
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"].strip().lower()

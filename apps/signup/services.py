@@ -22,9 +22,10 @@ from django_tenants.utils import schema_context
 from apps.accounts.models import login_identity
 from apps.common.ratelimit import Rate, rate_hit
 from apps.common.schemas import public_schema_use
+from apps.compliance.services.rules import industry_pack_apply
 from apps.organisation.roles import Role
 from apps.organisation.services import person_create
-from apps.tenants.models import Brand, Domain, Plan
+from apps.tenants.models import Brand, Domain, Industry, Plan
 from apps.tenants.selectors import brand_domain_for, public_url, slug_is_taken
 from apps.tenants.services import brand_schema_create, brand_template_ensure
 from apps.tenants.validators import (
@@ -56,6 +57,7 @@ def brand_create(
     admin_password: str | None,
     time_zone: str = "Asia/Shanghai",
     currency: str = "CNY",
+    industry: str = Industry.OTHER,
     plan: Plan | None = None,
     confirm_email: bool = False,
 ) -> BrandSignup:
@@ -78,6 +80,7 @@ def brand_create(
             name=name,
             time_zone=time_zone,
             currency=currency,
+            industry=industry,
             plan=plan or Plan.objects.filter(is_default=True).first(),
             confirm_email_by=timezone.now() + confirmation_period() if confirm_email else None,
         )
@@ -92,6 +95,7 @@ def brand_create(
             admin = person_create(
                 email=admin_email, full_name=admin_name, password=admin_password, roles=[Role.BRAND_ADMIN]
             )
+            industry_pack_apply(industry=brand.industry, brand_name=name)
         if confirm_email:
             from apps.signup.tasks import send_signup_confirmation
 

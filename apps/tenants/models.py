@@ -27,6 +27,16 @@ class Plan(models.Model):  # type: ignore[django-manager-missing]  # Brand (Tena
         return self.name
 
 
+class Industry(models.TextChoices):
+    """What a brand sells: it picks the compliance starter additions (competitors, promises)."""
+
+    BEAUTY = "beauty", _("美妆个护")
+    BABY = "baby", _("母婴")
+    FOOD = "food", _("食品饮料")
+    APPAREL = "apparel", _("服饰鞋包")
+    OTHER = "other", _("其他")
+
+
 class Brand(TenantMixin):
     class Status(models.TextChoices):
         ACTIVE = "active", _("正常")
@@ -42,6 +52,7 @@ class Brand(TenantMixin):
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.BRAND)
     time_zone = models.CharField(_("时区"), max_length=64, default="Asia/Shanghai", validators=[validate_time_zone])
     currency = models.CharField(_("货币"), max_length=3, choices=CURRENCY_CHOICES, default="CNY")
+    industry = models.CharField(_("行业"), max_length=16, choices=Industry.choices, default=Industry.OTHER)
     plan = models.ForeignKey(
         Plan, verbose_name=_("套餐"), on_delete=models.PROTECT, null=True, blank=True, related_name="brands"
     )

@@ -219,3 +219,35 @@ def test_with_confirmation_on_an_unconfirmed_brand_is_purged_after_a_day(
         "kept-brand"
     ]
     assert not schema_exists("brand_dropped_brand")
+
+
+def test_the_industry_chosen_at_signup_brings_its_competitors_and_promises(public_client):
+    from apps.compliance.models import Rule
+    from apps.compliance.services.scanning import ruleset_current
+
+    assert _signup(public_client, name="飞鹤母婴旗舰", industry="baby").status_code == 302
+    brand = Brand.objects.get(slug="xiaohonghua")
+    assert brand.industry == "baby"
+    with schema_context(brand.schema_name):
+        competitor = Rule.objects.get(category="competitor")
+        assert {"爱他美", "美赞臣", "君乐宝"} <= set(competitor.keywords)
+        assert "飞鹤" not in competitor.keywords  # the brand's own name is not a competitor
+        rules = ruleset_current()
+
+        def categories(text):
+            return {hit.rule.category for hit in rules.scan(text, "rep")}
+
+        assert "competitor" in categories("爱他美那边现在做活动，比我们便宜")
+        assert "forbidden_promise" in categories("喝我们这款奶粉保证长高，还能提高免疫力")
+        assert categories("宝宝最近睡得好吗？有问题随时找我") == set()
+
+
+def test_signing_up_without_an_industry_keeps_the_general_pack(public_client):
+    assert _signup(public_client).status_code == 302  # the field may be left out (API clients)
+    brand = Brand.objects.get(slug="xiaohonghua")
+    assert brand.industry == "other"
+    with schema_context(brand.schema_name):
+        from apps.compliance.models import Rule
+
+        assert Rule.objects.get(category="competitor").keywords == []
+    assert _signup(public_client, slug="another", industry="cars").status_code == 200  # unknown: a field error

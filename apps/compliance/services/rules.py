@@ -7,8 +7,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.compliance.engine import keyword_skeleton, pattern_error
-from apps.compliance.models import AllowPhrase, ComplianceSettings, Rule
+from apps.compliance.industry_packs import COMPETITORS, PROMISES
+from apps.compliance.models import AllowPhrase, Category, ComplianceSettings, Rule
 from apps.compliance.services.scanning import compliance_settings, rules_changed
+from apps.tenants.models import Industry
 
 MAX_WORDS = 2000
 FIELDS = (
@@ -98,3 +100,33 @@ def compliance_settings_update(*, webhook_url: str, webhook_min_severity: str) -
     settings.full_clean()
     settings.save(update_fields=["webhook_url", "webhook_min_severity"])
     return settings
+
+
+@transaction.atomic
+def industry_pack_apply(*, industry: str, brand_name: str) -> None:
+    """A new brand's starter additions for its industry: its competitors on the competitor rule
+    (never the brand's own name) and a rule for the promises its industry may not make."""
+    if industry not in Industry.values:
+        raise ValidationError({"industry": _("未知行业。")})
+    own = keyword_skeleton(brand_name)
+    competitors = [name for name in COMPETITORS[industry] if keyword_skeleton(name) not in own]
+    rule = Rule.objects.filter(category=Category.COMPETITOR).order_by("pk").first()
+    if rule is not None and competitors:
+        rule.keywords = list(dict.fromkeys([*rule.keywords, *competitors]))
+        rule.save(update_fields=["keywords"])
+    if industry in PROMISES:
+        name, keywords, description = PROMISES[industry]
+        Rule.objects.get_or_create(
+            name=name,
+            defaults={
+                "category": Category.FORBIDDEN_PROMISE,
+                "severity": "high",
+                "kind": "keywords",
+                "applies_to": "rep",
+                "skip_negated": True,
+                "keywords": keywords,
+                "description": description,
+            },
+        )
+    rules_changed()
+

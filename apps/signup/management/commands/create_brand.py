@@ -19,6 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--admin-password", help="prompted for when left out")
         parser.add_argument("--time-zone", default="Asia/Shanghai")
         parser.add_argument("--currency", default="CNY")
+        parser.add_argument("--industry", default="other", help="beauty, baby, food, apparel or other")
 
     def handle(self, *args, **opts):
         password = opts["admin_password"] or getpass.getpass("Admin password: ")
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             "admin_password": password,
             "time_zone": opts["time_zone"],
             "currency": opts["currency"],
+            "industry": opts["industry"],
         }
         form = SignupForm(data=fields)  # the signup page's rules, here too
         if not form.is_valid():
