@@ -27,6 +27,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from functools import cache
 
 import ahocorasick_rs
@@ -93,13 +94,23 @@ _FILLERS = (
     "转给",
     "打到",
     "转",
+    "索要",
+    "要求",
+    "收取",
+    "询问",
+    "向",
+    "让",
+    "把",
+    "将",
 )
-_DIGIT = "0-9零〇一二三四五六七八九幺两"  # Chinese digits too: 幺三八…
+# Chinese digits too: 幺三八…, and the 大写 numerals of cheques and receipts (壹叁捌…).
+_CHINESE_DIGIT_CHARS = "零〇一二三四五六七八九幺两壹贰叁肆伍陆柒捌玖"
+_DIGIT = "0-9" + _CHINESE_DIGIT_CHARS
 # 11 digits and more: the shortest number a detector knows (a mobile number)
 _NUMBER_RUN = re.compile(rf"(?<![0-9a-z])[{_DIGIT}](?:[\s\-‐–—_.·,，、/]*[{_DIGIT}]){{10,22}}(?:[\s-]*x)?(?![0-9a-z])")
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
 _ORDER_CONTEXT = ("订单", "单号", "运单", "快递", "物流", "编号", "工号", "流水", "券码", "批号", "条码", "型号")
-_CHINESE_DIGITS = str.maketrans("零〇一二三四五六七八九幺两", "0012345678912")
+_CHINESE_DIGITS = str.maketrans(_CHINESE_DIGIT_CHARS, "0012345678912123456789")
 _SHORTEST_NUMBER = 11
 _NEGATION_CHARS = frozenset("".join(_NEGATIONS))
 _CARD_PREFIX = re.compile(r"^(62|4|5[1-5]|2(2[2-9]|[3-6]\d|7[01]|720)|3[47]|35)")
@@ -128,7 +139,7 @@ def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         folded = lowered if len(lowered) == 1 else folded
         fold[code] = ord(folded)
         keep[code] = folded.isalnum() or code == _MARK
-        digit[code] = "0" <= folded <= "9" or folded in "零〇一二三四五六七八九幺两"
+        digit[code] = "0" <= folded <= "9" or folded in _CHINESE_DIGIT_CHARS
     return fold, keep, digit
 
 
@@ -403,7 +414,7 @@ def _negated(folded: str, message_start: int, start: int) -> bool:
     for match in _CLAUSE_END.finditer(folded, message_start, start):
         clause_start = match.end()
     before = _NOT_LETTER_OR_DIGIT.sub("", folded[clause_start:start])
-    for _ in range(2):
+    for _ in range(4):  # 不会 | 向 | 您 | 索要 …: a few words may stand between the negation and the hit
         filler = next((f for f in _FILLERS if before.endswith(f)), None)
         if filler is None:
             break
@@ -421,8 +432,20 @@ def _detected(detector: str, number: str) -> bool:
         local = digits[2:] if len(digits) == 13 and digits.startswith("86") else digits
         return len(local) == 11 and "x" not in number and re.fullmatch(r"1[3-9]\d{9}", local) is not None
     if detector == ID_CARD:
-        return len(number) == 18 and ric.is_valid(number.upper())
+        return _is_id_number(number.upper())
     return detector == BANK_CARD and _is_card_number(number)
+
+
+def _is_id_number(number: str) -> bool:
+    """18 characters with a right check digit and a real birth date. The district code is not
+    looked up: stdnum's table lags the districts created since, whose numbers are as real."""
+    if len(number) != 18 or not number[:17].isdigit():
+        return False
+    try:
+        born = ric.get_birth_date(number)
+        return ric.calc_check_digit(number) == number[-1] and date(1900, 1, 1) <= born <= datetime.now(UTC).date()
+    except ValueError:  # no such date
+        return False
 
 
 def _is_card_number(number: str) -> bool:

@@ -1,0 +1,61 @@
+"""What the starter pack catches beyond the phrasings it lists: requests for personal data by
+their shape, numbers in 大写 numerals, ID numbers under districts newer than any table, and the
+near-misses each of those must leave alone. None of these sentences is in the labelled set."""
+
+import pytest
+from stdnum.cn import ric
+
+from apps.compliance.services.scanning import ruleset_current
+
+
+@pytest.fixture
+def categories(alpha):
+    with alpha:
+        rules = ruleset_current()
+    return lambda text: {hit.rule.category for hit in rules.scan(text, "rep")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "麻烦把身份证正面拍一下发过来，我帮您登记",
+        "您收到的那个码报一下，我这边帮您核验",
+        "卡号和背面的cvv发我一下",
+        "提供一下您的证件号码，方便开票",
+        "亲，验证码念一下给我",
+        "把你的信用卡拍个照给我看看",
+        "密码说一下我帮你登录",
+        "告诉我您的银行卡号",
+    ],
+)
+def test_a_request_for_personal_data_is_read_by_its_shape(categories, text):
+    assert "personal_data" in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "验证码会发到您手机，请勿告诉任何人",
+        "千万不要把验证码发给任何人哦",
+        "我们不会向您索要银行卡密码",
+        "我们不会让您把验证码发给我们",
+        "您可以用银行卡支付",
+        "身份证复印件在官方小程序上传就行",
+        "这款卡包能放身份证和银行卡",
+        "拍一下产品的照片给我看看是哪款",
+        "密码锁的款式有三种",
+    ],
+)
+def test_talk_about_cards_and_codes_that_asks_for_nothing_is_clean(categories, text):
+    assert "personal_data" not in categories(text)
+
+
+def test_numbers_in_capital_numerals_and_ids_of_new_districts_are_read(categories):
+    assert "personal_data" in categories("加我电话：壹叁捌 壹贰叁肆 伍陆柒捌")
+    newer = "13310119900307123"  # a district stdnum's table does not know (and crashed on)
+    number = newer + ric.calc_check_digit(newer + "X")
+    assert "personal_data" in categories(f"您的身份证号是 {number} 对吧")
+    wrong_check = number[:-1] + ("1" if number[-1] != "1" else "2")
+    assert "personal_data" not in categories(f"单据编码 {wrong_check}")
+    impossible_day = "11010519491331002"
+    assert "personal_data" not in categories(f"{impossible_day}{ric.calc_check_digit(impossible_day + 'X')}")
