@@ -129,4 +129,3 @@ def industry_pack_apply(*, industry: str, brand_name: str) -> None:
             },
         )
     rules_changed()
-
