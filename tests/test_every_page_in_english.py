@@ -49,8 +49,9 @@ def _visible_text(html: str) -> str:
 
 
 def _written_by_the_brand(brand) -> list[str]:
-    """Names the brand gave (people, teams, rules), which stay as written in any language, and
-    the language switch, which names each language in itself."""
+    """What the brand wrote (people's and teams' names, its rules' names, words and patterns),
+    which stays as written in any language, and the language switch, which names each language
+    in itself."""
     from apps.accounts.models import User
     from apps.compliance.models import Rule
     from apps.organisation.models import Team
@@ -62,6 +63,8 @@ def _written_by_the_brand(brand) -> list[str]:
             *User.objects.values_list("full_name", flat=True),
             *Team.objects.values_list("name", flat=True),
             *Rule.objects.values_list("name", flat=True),
+            *Rule.objects.values_list("pattern", flat=True),
+            *(word for words in Rule.objects.values_list("keywords", flat=True) for word in words),
         ]
 
 

@@ -59,3 +59,38 @@ def test_numbers_in_capital_numerals_and_ids_of_new_districts_are_read(categorie
     assert "personal_data" not in categories(f"单据编码 {wrong_check}")
     impossible_day = "11010519491331002"
     assert "personal_data" not in categories(f"{impossible_day}{ric.calc_check_digit(impossible_day + 'X')}")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("闲鱼上一样的东西便宜一半，你去那买", "flying_order"),
+        ("你去得物搜一下同款，那边便宜多了", "flying_order"),
+        ("上拼夕夕买吧，价格更低", "flying_order"),
+        ("钱转我支付宝，货我直接寄", "private_order"),
+        ("直接打到我的银行卡上就行", "private_order"),
+        ("Just pay me directly, cheaper", "private_order"),
+        ("你是不是sb啊，听不懂吗", "insult"),
+        ("你这种人就别买了，浪费口水", "insult"),
+        ("吃完保证瘦十斤，不反弹", "forbidden_promise"),
+        ("这个坚持喝能治愈胃病", "forbidden_promise"),
+    ],
+)
+def test_steering_money_insults_and_promises_are_read_beyond_the_listed_phrasings(categories, text, category):
+    assert category in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们京东旗舰店也能下单，一样是官方发货",
+        "抖音直播间今晚八点开播，记得来看",
+        "请通过官方小程序付款，不要转给任何个人",
+        "充电线是usb接口的，您放心",  # inside an ASCII word, not the insult
+        "我们不会让您私下转账给我",
+        "这款坚持用皮肤会变好，但不保证瘦",
+    ],
+)
+def test_the_same_words_in_innocent_sentences_stay_clean(categories, text):
+    found = categories(text)
+    assert found <= {"competitor"}, found
