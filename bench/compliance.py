@@ -28,8 +28,12 @@ def _starter_rules():
     from apps.compliance.engine import RuleSpec
 
     pack = importlib.import_module("apps.compliance.migrations.0002_starter_rule_pack")
+    shaped = [  # the rules later migrations add to every brand's pack
+        importlib.import_module(f"apps.compliance.migrations.{name}").RULES
+        for name in ("0008_request_pattern_rule", "0009_shape_rules")
+    ]
     specs = []
-    for number, spec in enumerate(pack.RULES, start=1):
+    for number, spec in enumerate([*pack.RULES, *(rule for rules in shaped for rule in rules)], start=1):
         fields = {
             "kind": "keywords",
             "applies_to": "rep",

@@ -14,32 +14,38 @@ OBJECT = (
 )
 GAP = "[^。!?;\\n]{0,8}"  # the same sentence (the text is folded: full-width ！？； are ASCII here)
 PATTERN = f"(?:{ASK}){GAP}(?:{OBJECT})|(?:{OBJECT}){GAP}(?:{ASK})"
-NAME = "索要敏感信息：请求句式"
+RULES = [
+    {
+        "name": "索要敏感信息：请求句式",
+        "category": "personal_data",
+        "severity": "high",
+        "kind": "pattern",
+        "pattern": PATTERN,
+        "description": "让客户发、拍、报、提供身份证、卡号、验证码、密码等：按句式识别，词序不限。",
+    }
+]
 
 
 def create(apps, schema_editor):
     Rule = apps.get_model("compliance", "Rule")
-    Rule.objects.get_or_create(
-        name=NAME,
-        defaults={
-            "category": "personal_data",
-            "severity": "high",
-            "kind": "pattern",
-            "pattern": PATTERN,
+    for spec in RULES:
+        fields = {
             "applies_to": "rep",
             "skip_negated": True,
             "keywords": [],
             "exceptions": [],
-            "description": "让客户发、拍、报、提供身份证、卡号、验证码、密码等：按句式识别，词序不限。",
-        },
-    )
+            "detector": "",
+            **spec,
+        }
+        Rule.objects.get_or_create(name=fields.pop("name"), defaults=fields)
     # Running workers cache each brand's compiled rules by this version.
     ComplianceSettings = apps.get_model("compliance", "ComplianceSettings")
     ComplianceSettings.objects.filter(pk=1).update(rules_version=models.F("rules_version") + 1)
 
 
 def remove(apps, schema_editor):
-    apps.get_model("compliance", "Rule").objects.filter(name=NAME, violations__isnull=True).delete()
+    names = [spec["name"] for spec in RULES]
+    apps.get_model("compliance", "Rule").objects.filter(name__in=names, violations__isnull=True).delete()
 
 
 class Migration(migrations.Migration):
