@@ -212,7 +212,7 @@ def reason_text(reason: str) -> str:
     kind, _sep, detail = reason.partition(":")
     wording = {
         "keyword": _("关键词「%(detail)s」"),
-        "pattern": _("正则表达式 %(detail)s"),
+        "pattern": _("按句式识别（规则的正则表达式）"),  # the regex itself is for the rule's editor, on its page
         "mobile": _("大陆手机号 %(detail)s"),
         "id_card": _("身份证号，校验位正确 %(detail)s"),
         "bank_card": _("银行卡号，Luhn 校验通过 %(detail)s"),
