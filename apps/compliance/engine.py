@@ -412,12 +412,15 @@ def _ascii_bounded(folded: str, start: int, stop: int) -> bool:
 
 
 def _negated(folded: str, message_start: int, start: int) -> bool:
-    """A negation right before the hit, in the same clause (我们不接受 / 千万别 …)."""
-    if _NEGATION_CHARS.isdisjoint(folded[max(message_start, start - 12) : start]):
-        return False
+    """A negation right before the hit, in the same clause (我们不接受 / 千万别 …), or a claim
+    quoted in order to reject it (有人说拼多多便宜，但那不是我们的货)."""
     clause_start = message_start
     for match in _CLAUSE_END.finditer(folded, message_start, start):
         clause_start = match.end()
+    if _reported_to_reject(folded, clause_start, start):
+        return True
+    if _NEGATION_CHARS.isdisjoint(folded[max(message_start, start - 12) : start]):
+        return False
     before = _NOT_LETTER_OR_DIGIT.sub("", folded[clause_start:start])
     for _ in range(4):  # 不会 | 向 | 您 | 索要 …: a few words may stand between the negation and the hit
         filler = next((f for f in _FILLERS if before.endswith(f)), None)
@@ -425,6 +428,19 @@ def _negated(folded: str, message_start: int, start: int) -> bool:
             break
         before = before[: -len(filler)]
     return before.endswith(_NEGATIONS)
+
+
+_REPORTED = ("有人说", "听说", "网上说", "别人说", "都说", "客户说", "他们说", "据说", "有人讲")
+_REJECTED = ("但", "不过", "其实", "不是", "别信", "不要信", "假的", "谣言", "注意辨别", "不可信", "不靠谱", "仿")
+
+
+def _reported_to_reject(folded: str, clause_start: int, start: int) -> bool:
+    """The hit is in a clause that reports what others say, and the message goes on to reject it."""
+    if not any(word in folded[clause_start:start] for word in _REPORTED):
+        return False
+    end = folded.find(_BOUNDARY, start)
+    rest = folded[start : end if end >= 0 else len(folded)]
+    return any(word in rest for word in _REJECTED)
 
 
 def _in_order_context(folded: str, message_start: int, start: int) -> bool:

@@ -89,8 +89,14 @@ def test_steering_money_insults_and_promises_are_read_beyond_the_listed_phrasing
         "充电线是usb接口的，您放心",  # inside an ASCII word, not the insult
         "我们不会让您私下转账给我",
         "这款坚持用皮肤会变好，但不保证瘦",
+        "听说闲鱼上更便宜，不过那边很多是仿品，您注意",  # a claim quoted to reject it
     ],
 )
 def test_the_same_words_in_innocent_sentences_stay_clean(categories, text):
     found = categories(text)
     assert found <= {"competitor"}, found
+
+
+def test_a_quoted_claim_is_let_go_but_what_follows_it_is_read(categories):
+    assert "flying_order" in categories("有人说淘宝便宜，其实去我朋友的店拿更便宜")
+    assert "flying_order" in categories("淘宝更便宜，你去那买")  # no one is quoted
