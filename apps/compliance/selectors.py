@@ -44,13 +44,13 @@ def review_items(violations: QuerySet) -> QuerySet:
     return violations.filter(~Exists(before)).prefetch_related(Prefetch("message__violations", queryset=hits))
 
 
-def hits_of(violation: Violation) -> list[Violation]:
+def review_item_of(violation: Violation) -> QuerySet:
     """Every hit on the violation's message that is in the same state: what one decision covers."""
-    return list(
-        Violation.objects.filter(message_id=violation.message_id, status=violation.status)
-        .select_related("rule")
-        .order_by("start", "pk")
-    )
+    return Violation.objects.filter(message_id=violation.message_id, status=violation.status)
+
+
+def hits_of(violation: Violation) -> list[Violation]:
+    return list(review_item_of(violation).select_related("rule").order_by("start", "pk"))
 
 
 def most_severe_per_message(violations) -> list[Violation]:

@@ -15,6 +15,7 @@ from apps.common.schemas import current_schema
 from apps.organisation.models import ApiKey, Membership, Team
 from apps.organisation.roles import Role
 from apps.organisation.selectors import is_last_admin, seats
+from apps.tenants.selectors import current_brand
 
 User = get_user_model()
 
@@ -116,6 +117,9 @@ def person_update(
 def _ensure_a_seat() -> None:
     """The brand's plan caps how many people are active at once. Checked under a per-brand lock,
     so two invitations racing for the last seat cannot both take it."""
+    plan = current_brand().plan
+    if plan is None or plan.max_people is None:
+        return  # no limit: nothing to count, nothing to lock
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"seats:{current_schema()}"])
     taken = seats()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.compliance.models import Decision, Violation
+from apps.compliance.selectors import review_item_of
 from apps.kpis.extensions import figures_changed
 from apps.organisation.access import may_review
 
@@ -52,8 +53,8 @@ def _confirmed_by(violation: Violation) -> int | None:
 
 
 def _hits(violation: Violation) -> list[Violation]:
-    """The message's hits in the violation's state, locked: one review item."""
-    return list(Violation.objects.select_for_update().filter(message_id=violation.message_id, status=violation.status))
+    """The review item's hits, locked."""
+    return list(review_item_of(violation).select_for_update())
 
 
 def _decide(violation: Violation, hits: list[Violation], *, actor, action: str, note: str, status: str) -> Violation:

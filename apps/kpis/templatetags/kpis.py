@@ -13,18 +13,21 @@ TIER_CLASSES = {
 }
 
 
+def _currency(context) -> str:
+    tenant = getattr(context.get("request"), "tenant", None)
+    return getattr(tenant, "currency", "CNY")
+
+
 @register.simple_tag(takes_context=True)
 def kpi_value(context, value, metric):
     """A metric's value as people read it, in the brand's currency."""
-    tenant = getattr(context.get("request"), "tenant", None)
-    return format_value(value, metric.unit, getattr(tenant, "currency", "CNY"))
+    return format_value(value, metric.unit, _currency(context))
 
 
 @register.simple_tag(takes_context=True)
 def money(context, value):
     """An amount (an order, a customer's total, a cost) as every figure of money reads."""
-    tenant = getattr(context.get("request"), "tenant", None)
-    return format_value(value, Unit.MONEY, getattr(tenant, "currency", "CNY"))
+    return format_value(value, Unit.MONEY, _currency(context))
 
 
 @register.simple_tag

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.services import language_of
 from apps.common.queue import send_on_commit_or_leave_to_sweep
 from apps.compliance.models import Severity, Violation
+from apps.compliance.selectors import most_severe_per_message
 from apps.organisation.models import Team
 from apps.organisation.selectors import leads_of
 from apps.reports.models import DailyReport
@@ -166,12 +167,13 @@ def _send_after_commit(message_id: int) -> None:
 
 
 def violations_alert(violations) -> int:
-    """Each new high-severity violation to the lead of the rep who wrote it (the reviewer who
-    knows them), with a link to its review page."""
+    """Each message with a new high-severity hit to the lead of the rep who wrote it (the
+    reviewer who knows them), with a link to its review page: one alert per message, as the
+    review queue has one item per message."""
     connection = connection_read()
     if not (connection.active and connection.alert_violations):
         return 0
-    high = list(
+    high = most_severe_per_message(
         Violation.objects.filter(pk__in=[v.pk for v in violations], severity=Severity.HIGH).select_related(
             "rep", "rule", "message"
         )
@@ -186,7 +188,8 @@ def violations_alert(violations) -> int:
             continue
         with translation.override(language_of(lead)):
             card = _violation_card(violation, brand)
-        made += messages_queue(purpose=AppMessage.Purpose.VIOLATION, key=str(violation.pk), cards={lead.pk: card})
+        key = f"message:{violation.message_id}"  # a later rescan's hit on it is not news
+        made += messages_queue(purpose=AppMessage.Purpose.VIOLATION, key=key, cards={lead.pk: card})
     return made
 
 
