@@ -19,7 +19,7 @@ def test_the_corpus_is_big_about_half_clean_and_its_splits_apart():
         "competitor",
         None,
     }
-    assert all(len(words) >= 20 for words in SLOTS.values())
+    assert all(len(words) >= 20 and len(set(words)) == len(words) for words in SLOTS.values())
     assert corpus() == rows  # reproducible: the same messages on every machine
 
 
