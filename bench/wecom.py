@@ -53,13 +53,7 @@ def _spread(values: list[float], digits: int = 2) -> str:
 def _corp():
     from apps.wecom.simulator.corp import Contact, Corp, Member
 
-    corp = Corp(
-        corp_id=f"ww{secrets.token_hex(8)}",
-        app_secret=secrets.token_urlsafe(32)[:43],
-        contact_secret=secrets.token_urlsafe(32)[:43],
-        token=secrets.token_hex(8),
-        aes_key=secrets.token_hex(22)[:43],
-    )
+    corp = Corp.with_new_credentials()
     corp.departments[2] = {"id": 2, "name": "华东大区", "parentid": 1}
     for store in range(STORES):
         corp.departments[10 + store] = {"id": 10 + store, "name": f"门店{store:02d}", "parentid": 2}

@@ -4,7 +4,6 @@ HTTP both ways)."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
 import pytest
@@ -15,14 +14,7 @@ from apps.wecom.simulator.server import Simulator
 
 
 def corp_new(**overrides) -> Corp:
-    corp = Corp(
-        corp_id=f"ww{secrets.token_hex(8)}",
-        app_secret=secrets.token_urlsafe(32)[:43],
-        contact_secret=secrets.token_urlsafe(32)[:43],
-        token=secrets.token_hex(8),
-        aes_key=secrets.token_hex(22)[:43],
-        **overrides,
-    )
+    corp = Corp.with_new_credentials(**overrides)
     corp.departments.update(
         {
             2: {"id": 2, "name": "华东大区", "parentid": 1},

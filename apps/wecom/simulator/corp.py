@@ -102,6 +102,18 @@ class Corp:
     calls: deque[str] = field(default_factory=lambda: deque(maxlen=10_000))  # API paths asked for, latest last
     base_url: str = ""  # where the server answers (contact-way QR images are served there)
 
+    @classmethod
+    def with_new_credentials(cls, **fields) -> Corp:
+        """A corp with fresh random ids and secrets of the shapes WeCom gives (tests, benchmarks)."""
+        return cls(
+            corp_id=f"ww{secrets.token_hex(8)}",
+            app_secret=secrets.token_urlsafe(32)[:43],
+            contact_secret=secrets.token_urlsafe(32)[:43],
+            token=secrets.token_hex(8),
+            aes_key=secrets.token_hex(22)[:43],
+            **fields,
+        )
+
     def __post_init__(self):
         self.lock = threading.RLock()
         self._tokens: dict[str, tuple[str, float]] = {}  # token → (secret kind, expires at)
